@@ -1,0 +1,49 @@
+"""Settings from the environment (API.md, "Command line and configuration").
+
+Nothing here reads files or opens connections: a Settings value is plain data that
+create_app(), the CLI and tests pass around, so no module keeps configuration in a global.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///var/kaoping.db"
+    controlled_clock: bool = False
+    clock_start: str | None = None
+    timezone: str = "Asia/Shanghai"
+    scheduler: bool = True
+    max_upload_bytes: int = 5 * 1024 * 1024
+    processes_dir: Path = PROJECT_ROOT / "processes"
+    forms_dir: Path = PROJECT_ROOT / "forms"
+    script_time_limit: float = 1.0
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        base = cls()
+        return replace(
+            base,
+            database_url=env.get("KAOPING_DATABASE_URL") or base.database_url,
+            controlled_clock=_flag(env.get("KAOPING_CONTROLLED_CLOCK"), False),
+            clock_start=env.get("KAOPING_CLOCK_START") or None,
+            timezone=env.get("KAOPING_TIMEZONE") or base.timezone,
+            scheduler=_flag(env.get("KAOPING_SCHEDULER"), True),
+            max_upload_bytes=int(env.get("KAOPING_MAX_UPLOAD_BYTES") or base.max_upload_bytes),
+            processes_dir=Path(env["KAOPING_PROCESSES_DIR"]) if env.get("KAOPING_PROCESSES_DIR") else base.processes_dir,
+            forms_dir=Path(env["KAOPING_FORMS_DIR"]) if env.get("KAOPING_FORMS_DIR") else base.forms_dir,
+            script_time_limit=float(env.get("KAOPING_SCRIPT_TIME_LIMIT") or base.script_time_limit),
+        )

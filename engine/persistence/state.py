@@ -1,0 +1,85 @@
+"""Workflow state ⇄ text. SpiffWorkflow's serializer would write the whole parsed spec into
+every instance's state and parse it back on every step; our converter (registered through
+SpiffWorkflow's own converter table) leaves the specs out, and loading takes them from the
+definition's spec cache instead. The state then holds only where the run is."""
+from __future__ import annotations
+
+import json
+import threading
+from typing import Callable
+from copy import deepcopy
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import (BpmnWorkflowConverter,
+                                                            WorkflowConverter)
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+
+class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None):
+        if spec is None:
+            raise ValueError("a workflow state is restored with its definition's spec")
+        workflow = self.target_class(spec, subprocess_specs or {}, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _config() -> dict:
+    config = deepcopy(SPIFF_CONFIG)
+    config[BpmnWorkflow] = SpecFreeWorkflowConverter
+    return config
+
+
+class StateSerializer:
+    def __init__(self):
+        self._inner = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config()))
+        self.version = self._inner.VERSION
+        self.registry = self._inner.registry
+        self._encoding = threading.Lock()
+
+    # Specs: written once per definition version, read once per process into the cache.
+    def specs_to_text(self, spec: BpmnProcessSpec, subprocess_specs: dict) -> str:
+        return self._dumps(lambda: {"spec": self._inner.to_dict(spec),
+                                    "subprocess_specs": {k: self._inner.to_dict(v)
+                                                         for k, v in subprocess_specs.items()}})
+
+    def specs_from_text(self, text: str) -> tuple[BpmnProcessSpec, dict]:
+        dct = json.loads(text)
+        subprocess_specs = {k: self._inner.from_dict(v) for k, v in dct["subprocess_specs"].items()}
+        return self._inner.from_dict(dct["spec"]), subprocess_specs
+
+    # Workflows: every step.
+    def workflow_to_text(self, workflow: BpmnWorkflow) -> str:
+        return self._dumps(lambda: self._inner.to_dict(workflow))
+
+    def workflow_from_text(self, text: str, version: str, spec, subprocess_specs) -> BpmnWorkflow:
+        dct = json.loads(text)
+        if version != self.version:
+            dct[self._inner.VERSION_KEY] = version
+            self._inner.migrate(dct)
+        return self._inner.from_dict(dct, spec=spec, subprocess_specs=subprocess_specs)
+
+    def _dumps(self, to_dict: Callable[[], dict]) -> str:
+        # BpmnWorkflowSerializer.serialize_json flips the registry into encoder mode (nested
+        # values are left to the JSON encoder); the flag lives on the shared registry, hence
+        # the lock for the threads of one process.
+        registry = self._inner.registry
+        with self._encoding:
+            registry._encoder_mode = True
+            try:
+                return json.dumps(to_dict(), cls=self._inner._encoder_cls, separators=(",", ":"))
+            finally:
+                registry._encoder_mode = False
