@@ -1,0 +1,28 @@
+"""The REST API: one blueprint per area of API.md, documented by flask-smorest."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from ..errors import KaopingError
+from . import auth, definitions, errors, instances, messages, meta, tasks
+from .context import authenticate
+
+
+class KaopingApi(Api):
+    def handle_http_exception(self, error):
+        return errors.http_error(error)
+
+
+def init_api(app: Flask) -> None:
+    app.config.update(
+        API_TITLE="Kaoping 考评", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api", OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={"components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}]})
+    api = KaopingApi(app)
+    for module in (meta, auth, definitions, instances, tasks, messages):
+        api.register_blueprint(module.blp)
+    app.before_request(authenticate)
+    app.register_error_handler(KaopingError, errors.domain_error)
+    app.register_error_handler(Exception, errors.unexpected_error)

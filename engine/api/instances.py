@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from ..errors import Forbidden, NotFound
+from ..persistence import queries
+from ..persistence.models import Instance
+from ..runtime import commands, lifecycle
+from . import views
+from .context import principal, runtime
+from .schemas import (EventPage, InstanceListArgs, InstancePage, InstanceSchema, PageArgs,
+                      RetryRequest, StartRequest)
+
+blp = Blueprint("instances", __name__, url_prefix="/api/v1/instances", description="Instances")
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(StartRequest)
+@blp.response(201, InstanceSchema)
+def start(body):
+    instance_id = commands.start(runtime(), principal(), body["definition"],
+                                 version=body["version"], business_key=body["business_key"],
+                                 variables=body["variables"])
+    return _show(instance_id)
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(InstanceListArgs, location="query")
+@blp.response(200, InstancePage)
+def index(args):
+    _require_reader()
+    with runtime().db.read() as session:
+        page = queries.list_instances(session, definition=args["definition"],
+                                      status=args["status"], business_key=args["business_key"],
+                                      limit=queries.limit_of(args["limit"]), after=args["after"])
+        return {"items": [views.instance(i) for i in page.items], "next": page.next}
+
+
+@blp.route("/<instance_id>", methods=["GET"])
+@blp.response(200, InstanceSchema)
+def show(instance_id):
+    _require_reader(instance_id)
+    return _show(instance_id)
+
+
+@blp.route("/<instance_id>/events", methods=["GET"])
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, EventPage)
+def events(args, instance_id):
+    _require_reader(instance_id)
+    with runtime().db.read() as session:
+        page = queries.list_events(session, instance_id, limit=queries.limit_of(args["limit"]),
+                                   after=args["after"])
+        return {"items": [views.event(e) for e in page.items], "next": page.next}
+
+
+@blp.route("/<instance_id>/cancel", methods=["POST"])
+@blp.response(200, InstanceSchema)
+def cancel(instance_id):
+    lifecycle.cancel(runtime(), principal(), instance_id)
+    return _show(instance_id)
+
+
+@blp.route("/<instance_id>/suspend", methods=["POST"])
+@blp.response(200, InstanceSchema)
+def suspend(instance_id):
+    lifecycle.suspend(runtime(), principal(), instance_id)
+    return _show(instance_id)
+
+
+@blp.route("/<instance_id>/resume", methods=["POST"])
+@blp.response(200, InstanceSchema)
+def resume(instance_id):
+    lifecycle.resume(runtime(), principal(), instance_id)
+    return _show(instance_id)
+
+
+@blp.route("/<instance_id>/retry", methods=["POST"])
+@blp.arguments(RetryRequest, location="json", required=False)
+@blp.response(200, InstanceSchema)
+def retry(body, instance_id):
+    lifecycle.retry(runtime(), principal(), instance_id, version=(body or {}).get("version"))
+    return _show(instance_id)
+
+
+def _show(instance_id: str) -> dict:
+    with runtime().db.read() as session:
+        row = session.get(Instance, instance_id)
+        if row is None:
+            raise NotFound(f"instance {instance_id} not found", code="instance_not_found")
+        return views.instance(row, queries.instance_tasks(session, instance_id))
+
+
+def _require_reader(instance_id: str | None = None) -> None:
+    """Instances and their audit trails are for administrators and for participants of that
+    instance (someone who can see one of its tasks)."""
+    caller = principal()
+    if caller.is_admin:
+        return
+    if instance_id is not None:
+        with runtime().db.read() as session:
+            if queries.participates(session, caller, instance_id):
+                return
+            if session.get(Instance, instance_id) is None:
+                raise NotFound(f"instance {instance_id} not found", code="instance_not_found")
+    raise Forbidden("only administrators and the instance's participants may read it",
+                    code="not_a_participant")

@@ -1,0 +1,66 @@
+"""Users, groups and tokens: the accounts both the API and (later) the page sign in with."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import Conflict, Invalid, Unauthorized
+from ..persistence.models import ApiToken, Group, User, UserGroup
+from ..runtime.principal import Principal
+from .secrets import hash_password, new_token, password_matches, token_digest
+
+_NAME = re.compile(r"^[A-Za-z0-9_.@:-]{1,255}$")
+
+
+def create_user(session: Session, username: str, *, now: datetime, admin: bool = False,
+                groups: list[str] | tuple[str, ...] = (), password: str | None = None) -> str:
+    """Creates the user with its groups and returns a new API token for it."""
+    if not _NAME.match(username):
+        raise Invalid("a username is 1-255 letters, digits or _ . @ : -", code="invalid_username")
+    if session.scalar(select(User.id).where(User.username == username)):
+        raise Conflict(f"user {username} exists", code="user_exists")
+    user = User(username=username, is_admin=admin, created_at=now,
+                password_hash=hash_password(password) if password else None)
+    session.add(user)
+    session.flush()
+    for key in dict.fromkeys(groups):
+        if not _NAME.match(key):
+            raise Invalid(f"invalid group key {key!r}", code="invalid_group")
+        if session.get(Group, key) is None:
+            session.add(Group(key=key))
+            session.flush()
+        session.add(UserGroup(user_id=user.id, group_key=key))
+    return issue_token(session, user, now)
+
+
+def issue_token(session: Session, user: User, now: datetime) -> str:
+    token = new_token()
+    session.add(ApiToken(user_id=user.id, token_hash=token_digest(token), created_at=now))
+    return token
+
+
+def token_for_password(session: Session, username: str, password: str, now: datetime) -> str:
+    user = session.scalars(select(User).where(User.username == username)).first()
+    # Verify even for an unknown user, so timing does not tell which usernames exist.
+    ok = password_matches(user.password_hash if user else _DUMMY, password)
+    if user is None or not ok:
+        raise Unauthorized("wrong username or password", code="bad_credentials")
+    return issue_token(session, user, now)
+
+
+def principal_for_token(session: Session, token: str) -> Principal:
+    row = session.execute(
+        select(User.id, User.username, User.is_admin)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None:
+        raise Unauthorized("unknown or revoked token", code="bad_token")
+    groups = session.scalars(select(UserGroup.group_key).where(UserGroup.user_id == row.id)).all()
+    return Principal(row.username, bool(row.is_admin), frozenset(groups))
+
+
+_DUMMY = hash_password("timing-equaliser")

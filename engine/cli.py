@@ -1,0 +1,121 @@
+"""`kaoping`: the one console script (API.md, "Command line and configuration")."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings
+from .errors import KaopingError
+
+
+def _runtime(migrate: bool = True):
+    from .persistence.migrate import upgrade
+    from .runtime.runtime import Runtime
+    settings = Settings.from_env()
+    if migrate:
+        upgrade(settings.database_url)
+    return Runtime.create(settings)
+
+
+@click.group()
+def main() -> None:
+    """Kaoping 考评 — BPMN workflow engine."""
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    from .persistence.migrate import upgrade
+    upgrade(Settings.from_env().database_url)
+    click.echo("database is up to date")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Migrate, deploy the shipped processes, and serve the API with gunicorn."""
+    from .serving import serve as run
+    rt = _runtime()
+    _deploy_shipped(rt)
+    rt.db.dispose()  # each gunicorn worker opens its own connections after the fork
+    run(host=host, port=port, workers=workers)
+
+
+def _deploy_shipped(rt) -> None:
+    from .definitions.shipped import deploy_shipped
+    for line in deploy_shipped(rt):
+        click.echo(line)
+
+
+@main.group()
+def users() -> None:
+    """Accounts."""
+
+
+@users.command("create")
+@click.argument("name")
+@click.option("--admin", is_flag=True)
+@click.option("--group", "groups", multiple=True)
+@click.option("--password")
+def users_create(name: str, admin: bool, groups: tuple[str, ...], password: str | None) -> None:
+    """Create a user; prints a new API token on the last line."""
+    from .auth.users import create_user
+    rt = _runtime()
+    with _errors(), rt.db.write() as session:
+        token = create_user(session, name, now=rt.clock.now(), admin=admin, groups=groups,
+                            password=password)
+    click.echo(f"created {'administrator' if admin else 'user'} {name}", err=True)
+    click.echo(token)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def deploy(files: tuple[str, ...]) -> None:
+    """Validate and deploy BPMN, DMN and form files together, as POST /definitions does."""
+    from .definitions.deploy import deploy as run
+    rt = _runtime()
+    payload = [(Path(f).name, Path(f).read_bytes()) for f in files]
+    with _errors(), rt.db.write() as session:
+        for item in run(session, payload, actor="cli", now=rt.clock.now(),
+                        forms_dir=rt.settings.forms_dir, serializer=rt.serializer):
+            state = "deployed" if item.created else "unchanged"
+            click.echo(f"{state} {item.definition.key} version {item.definition.version}")
+
+
+@main.group()
+def audit() -> None:
+    """The audit trail."""
+
+
+@audit.command("export")
+@click.option("--instance", "instance_id", help="only this instance's events")
+def audit_export(instance_id: str | None) -> None:
+    """Every audit event as JSON lines, oldest first."""
+    from .persistence.queries import all_events
+    rt = _runtime(migrate=False)
+    with rt.db.read() as session:
+        for event in all_events(session, instance_id):
+            sys.stdout.write(json.dumps({
+                "id": event.id, "instance_id": event.instance_id, "at": event.at.isoformat(),
+                "type": event.type, "actor": event.actor, "element": event.element,
+                "task_id": event.task_id, "data": event.data}, ensure_ascii=False) + "\n")
+
+
+class _errors:
+    """Domain errors become a message and exit status 2 instead of a traceback."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, _tb):
+        if isinstance(error, KaopingError):
+            click.echo(f"error: {error.message}", err=True)
+            for detail in error.details or []:
+                click.echo(f"  {json.dumps(detail, ensure_ascii=False)}", err=True)
+            sys.exit(2)
+        return False

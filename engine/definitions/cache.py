@@ -1,0 +1,51 @@
+"""Parsed specs and forms per definition version, kept in memory: a version never changes, so
+its parse is done once per process and reused by every step of every instance on it."""
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from ..errors import NotFound
+from ..persistence.models import Definition
+from ..persistence.state import StateSerializer
+
+
+@dataclass(frozen=True)
+class LoadedDefinition:
+    id: str
+    key: str
+    version: int
+    spec: object
+    subprocess_specs: dict
+    forms: dict[str, dict]
+    start_groups: tuple[str, ...]
+
+
+class DefinitionCache:
+    def __init__(self, serializer: StateSerializer, size: int = 128):
+        self._serializer = serializer
+        self._size = size
+        self._items: OrderedDict[str, LoadedDefinition] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, definition_id: str) -> LoadedDefinition:
+        with self._lock:
+            if definition_id in self._items:
+                self._items.move_to_end(definition_id)
+                return self._items[definition_id]
+        row = session.get(Definition, definition_id)
+        if row is None:
+            raise NotFound(f"definition {definition_id} not found")
+        spec, subs = self._serializer.specs_from_text(row.spec_cache)
+        forms = {key: json.loads(text) for key, text in (row.files or {}).get("forms", {}).items()}
+        loaded = LoadedDefinition(row.id, row.key, row.version, spec, subs, forms,
+                                  tuple(row.start_groups or ()))
+        with self._lock:
+            self._items[definition_id] = loaded
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return loaded

@@ -1,0 +1,38 @@
+"""What a BPMN task says about the people who do it, read from SpiffWorkflow's extensions
+(`spiffworkflow:properties`), in one place for deployment checks and the runtime alike."""
+from __future__ import annotations
+
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
+from SpiffWorkflow.bpmn.specs.mixins.manual_task import ManualTask as ManualTaskMixin
+from SpiffWorkflow.bpmn.specs.mixins.none_task import NoneTask as NoneTaskMixin
+
+HUMAN_TASK_TYPES = (UserTaskMixin, ManualTaskMixin, NoneTaskMixin)
+
+
+def is_human(task_spec) -> bool:
+    """API.md: user tasks, manual tasks and untyped tasks are done by people."""
+    return isinstance(task_spec, HUMAN_TASK_TYPES)
+
+
+def properties(task_spec) -> dict[str, str]:
+    extensions = getattr(task_spec, "extensions", None) or {}
+    return extensions.get("properties") or {}
+
+
+def form_key(task_spec) -> str | None:
+    """`formKey` property, or spiff-arena's `formJsonSchemaFilename` without its extension."""
+    props = properties(task_spec)
+    if props.get("formKey"):
+        return props["formKey"].strip()
+    filename = (getattr(task_spec, "extensions", None) or {}).get("formJsonSchemaFilename")
+    if filename:
+        return filename.rsplit("/", 1)[-1].removesuffix(".json").removesuffix(".form")
+    return None
+
+
+def candidate_groups_expression(task_spec) -> str | None:
+    return properties(task_spec).get("candidateGroups")
+
+
+def candidate_users_expression(task_spec) -> str | None:
+    return properties(task_spec).get("candidateUsers")

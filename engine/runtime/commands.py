@@ -1,0 +1,117 @@
+"""The commands that change an instance. Each is a thin rule over one unit of work."""
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from SpiffWorkflow.util.task import TaskState
+
+from forms.validation import FormInvalid, validate_submission
+
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..persistence.models import Definition, Instance, Task
+from . import routing
+from .principal import Principal
+from .runtime import Runtime
+from .unit_of_work import ANY_STATUS, new_instance, on_instance
+
+
+def start(rt: Runtime, actor: Principal, key: str, *, version: int | None = None,
+          business_key: str | None = None, variables: dict | None = None) -> str:
+    try:
+        with rt.db.write() as session:
+            row = _definition(session, key, version)
+            definition = rt.definitions.get(session, row.id)
+            if not actor.is_admin and not actor.groups.intersection(definition.start_groups):
+                raise Forbidden(f"you may not start {key}", code="start_not_allowed")
+            if business_key is not None and session.scalar(
+                    select(Instance.id).where(Instance.definition_key == key,
+                                              Instance.business_key == business_key)):
+                raise Conflict(f"business key {business_key!r} is taken for {key}",
+                               code="duplicate_business_key")
+            with new_instance(rt, session, definition, actor, business_key, variables or {}) as step:
+                step.record("instance.started", data={"definition": key, "version": row.version,
+                                                      "business_key": business_key,
+                                                      "variables": step.instance.variables})
+                step.advance()
+            return step.instance.id
+    except IntegrityError:  # the unique index settles a race the check above could not see
+        raise Conflict(f"business key {business_key!r} is taken for {key}",
+                       code="duplicate_business_key") from None
+
+
+def _definition(session, key: str, version: int | None) -> Definition:
+    query = select(Definition).where(Definition.key == key)
+    query = query.where(Definition.version == version) if version else query.order_by(
+        Definition.version.desc())
+    row = session.scalars(query.limit(1)).first()
+    if row is None:
+        raise NotFound(f"definition {key}" + (f" version {version}" if version else "") + " not found",
+                       code="definition_not_found")
+    return row
+
+
+def _task_instance(rt: Runtime, task_id: str) -> str:
+    with rt.db.read() as session:
+        instance_id = session.scalar(select(Task.instance_id).where(Task.id == task_id))
+    if instance_id is None:
+        raise NotFound(f"task {task_id} not found", code="task_not_found")
+    return instance_id
+
+
+def _ready_task(step, task_id: str) -> Task:
+    task = step.session.get(Task, task_id, populate_existing=True)
+    routing.require_candidate(step.actor, task)
+    if task.state != "ready":
+        raise Conflict(f"task is {task.state}", code="task_not_ready")
+    step.require_status("running")
+    return task
+
+
+def complete(rt: Runtime, actor: Principal, task_id: str, data: dict) -> None:
+    with on_instance(rt, _task_instance(rt, task_id), actor, allow=ANY_STATUS) as step:
+        task = _ready_task(step, task_id)
+        routing.require_unclaimed_by_others(actor, task)
+        cleaned = _validated(step, task, data)
+        spiff_task = step.workflow.get_task_from_id(UUID(task_id))
+        if spiff_task is None or not spiff_task.has_state(TaskState.READY):
+            raise Conflict("task is no longer ready", code="task_not_ready")
+        task.assignee = task.assignee or actor.username
+        task.state, task.completed_by, task.completed_at = "completed", actor.username, step.now
+        spiff_task.data.update(cleaned)
+        step.record("task.completed", element=task.element_id, task_id=task_id,
+                    data={"data": cleaned})
+        step.advance(spiff_task.run)
+
+
+def _validated(step, task: Task, data: dict) -> dict:
+    if not task.form_key:
+        return data
+    form = step.definition.forms.get(task.form_key)
+    if form is None:
+        raise Invalid(f"form {task.form_key} is missing from the definition", code="form_missing")
+    try:
+        return validate_submission(form, data)
+    except FormInvalid as exc:
+        raise Invalid("the form has errors", code="invalid_form_data", details=exc.errors) from None
+
+
+def claim(rt: Runtime, actor: Principal, task_id: str) -> None:
+    with on_instance(rt, _task_instance(rt, task_id), actor, allow=ANY_STATUS) as step:
+        task = _ready_task(step, task_id)
+        routing.require_unclaimed_by_others(actor, task)
+        if task.assignee != actor.username:
+            task.assignee = actor.username
+            step.record("task.claimed", element=task.element_id, task_id=task_id)
+
+
+def unclaim(rt: Runtime, actor: Principal, task_id: str) -> None:
+    with on_instance(rt, _task_instance(rt, task_id), actor, allow=ANY_STATUS) as step:
+        task = _ready_task(step, task_id)
+        if task.assignee is None:
+            return
+        if task.assignee != actor.username and not actor.is_admin:
+            raise Forbidden(f"task is claimed by {task.assignee}", code="claimed_by_other")
+        task.assignee = None
+        step.record("task.unclaimed", element=task.element_id, task_id=task_id)

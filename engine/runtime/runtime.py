@@ -1,0 +1,44 @@
+"""The runtime's parts, wired once per process: database, clock, serializer, spec cache and the
+sandboxed script engine. Flask, the CLI and the scheduler each hold one; nothing is global."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+
+from ..clock import Clock, SystemClock
+from ..config import Settings
+from ..definitions.cache import DefinitionCache
+from ..persistence.db import Database
+from ..persistence.state import StateSerializer
+from .scripts import make_script_engine
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    clock: Clock
+    serializer: StateSerializer
+    definitions: DefinitionCache
+    script_engine: PythonScriptEngine
+    # Fault injection for the crash tests: called after a step is applied, before it is saved.
+    before_save: Callable[[], None] | None = field(default=None)
+
+    @classmethod
+    def create(cls, settings: Settings, *, clock: Clock | None = None,
+               db: Database | None = None) -> "Runtime":
+        clock = clock or SystemClock(settings.timezone)
+        serializer = StateSerializer()
+        engine = make_script_engine(clock.now)
+        _set_time_limit(engine, settings.script_time_limit)
+        return cls(settings=settings, db=db or Database(settings.database_url), clock=clock,
+                   serializer=serializer, definitions=DefinitionCache(serializer),
+                   script_engine=engine)
+
+
+def _set_time_limit(engine: PythonScriptEngine, seconds: float) -> None:
+    environment = engine.environment
+    if hasattr(environment, "time_limit"):
+        environment.time_limit = seconds

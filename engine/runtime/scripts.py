@@ -1,0 +1,322 @@
+"""Scripts and expressions of uploaded BPMN, run so that they cannot do harm.
+
+Uploaded BPMN comes from administrators' desks, so every script task body,
+condition and expression is compiled with RestrictedPython under
+`SandboxPolicy` (the same policy for the upload-time `check_source` and for
+run time, so they agree) and executed with the guards of `sandbox.py` under
+a deadline.  `make_script_engine` plugs this into SpiffWorkflow through its
+documented extension point, a `BasePythonScriptEngineEnvironment` subclass.
+"""
+from __future__ import annotations
+
+import ast
+import sys
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from time import monotonic
+from types import CodeType
+from typing import Any, Callable, Iterator
+
+from RestrictedPython import (
+    RestrictingNodeTransformer, compile_restricted_eval, compile_restricted_exec,
+)
+from RestrictedPython.compile import CompileResult
+from RestrictedPython.transformer import copy_locations
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask, StandardLoopTask
+
+from engine.runtime.sandbox import (
+    GUARDED_AST_OPS, GUARDS, RESERVED, SAFE_BUILTINS, Abort, ScriptRefused, guarded_binary,
+)
+
+__all__ = ['ScriptRefused', 'check_source', 'collect_expressions', 'make_script_engine',
+           'last_day_of_february']
+
+SCRIPT_FILENAME = '<string>'  # SpiffWorkflow looks for this name to report the failing line
+TIMEOUT_MESSAGE = 'script exceeded its time limit'
+DEFAULT_TIME_LIMIT = 1.0
+# Not in the sandbox's builtins anyway; refusing the call up front gives the
+# administrator a clear message at upload instead of a NameError at run time.
+DENIED_CALLS = frozenset({
+    'exec', 'eval', 'compile', 'open', 'globals', 'locals', 'vars', 'getattr', 'setattr',
+    'delattr', 'hasattr', 'dir', 'input', 'breakpoint', 'help', 'memoryview', 'exit', 'quit',
+    'iter', 'type', 'super', 'object', 'bytearray', 'bytes', 'classmethod', 'staticmethod',
+})
+PROPERTY_EXPRESSIONS = ('candidateGroups', 'candidateUsers', 'dueDate')
+
+
+class _NotConstant(Exception):
+    pass
+
+
+def _fold(node: ast.AST) -> Any:
+    """Value of a constant arithmetic expression, computed with the runtime guards."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_fold(node.operand)
+    if isinstance(node, ast.BinOp) and type(node.op) in GUARDED_AST_OPS:
+        return guarded_binary(GUARDED_AST_OPS[type(node.op)], _fold(node.left), _fold(node.right))
+    raise _NotConstant
+
+
+def _call(name: str, where: ast.AST, *args: ast.expr) -> ast.Call:
+    """`name(*args)` located at `where`; only the new nodes get locations."""
+    func = ast.Name(id=name, ctx=ast.Load())
+    call = ast.Call(func=func, args=list(args), keywords=[])
+    for new in (func, call):
+        copy_locations(new, where)
+    return call
+
+
+class SandboxPolicy(RestrictingNodeTransformer):
+    """RestrictedPython's policy, plus: no imports, classes or bare `except:`,
+    no calls to DENIED_CALLS, guarded `** * << + % //` and format specs, and a
+    deadline checkpoint (`_tick_()`) in every loop, comprehension, function
+    and lambda, so the deadline holds even if the tracer is lost."""
+
+    def visit_Import(self, node: ast.AST) -> ast.AST:
+        self.error(node, 'imports are not allowed')
+        return node
+
+    visit_ImportFrom = visit_Import
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        self.error(node, 'class definitions are not allowed')
+        return node
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> ast.AST:
+        if node.type is None:  # would catch the sandbox's own abort
+            self.error(node, 'a bare "except:" is not allowed; name the exception')
+        return super().visit_ExceptHandler(node)
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        if isinstance(node.func, ast.Name) and node.func.id in DENIED_CALLS:
+            self.error(node, f'calling "{node.func.id}" is not allowed')
+        return super().visit_Call(node)
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self._refuse_constant_blowup(node)
+        node = super().visit_BinOp(node)
+        symbol = GUARDED_AST_OPS.get(type(node.op))
+        if symbol is None:
+            return node
+        return _call('_op_', node, ast.Constant(symbol), node.left, node.right)
+
+    def _refuse_constant_blowup(self, node: ast.BinOp) -> None:
+        try:
+            _fold(node)
+        except Abort as refused:
+            message = f'Line {getattr(node, "lineno", None)}: {refused.message}'
+            if message not in self.errors:  # nested constants report once
+                self.errors.append(message)
+        except Exception:
+            pass  # not constant, or fails harmlessly: run time decides
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        node = super().visit_FormattedValue(node)
+        if node.format_spec is None:
+            return node
+        call = _call('_fmt_', node, node.value, ast.Constant(node.conversion), node.format_spec)
+        new = ast.FormattedValue(value=call, conversion=-1, format_spec=None)
+        copy_locations(new, node)
+        return new
+
+    def _tick_statement(self, where: ast.AST) -> ast.Expr:
+        statement = ast.Expr(value=_call('_tick_', where))
+        copy_locations(statement, where)
+        return statement
+
+    def visit_While(self, node: ast.While) -> ast.AST:
+        node = super().visit_While(node)
+        node.body.insert(0, self._tick_statement(node))
+        return node
+
+    def visit_For(self, node: ast.For) -> ast.AST:
+        node = super().visit_For(node)
+        node.body.insert(0, self._tick_statement(node))
+        return node
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        node = super().visit_FunctionDef(node)
+        node.body.insert(0, self._tick_statement(node))
+        return node
+
+    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        node = super().visit_Lambda(node)
+        node.body = ast.BoolOp(op=ast.And(), values=[_call('_tick_', node.body), node.body])
+        copy_locations(node.body, node.body.values[1])
+        return node
+
+    def visit_comprehension(self, node: ast.comprehension) -> ast.AST:
+        node = super().visit_comprehension(node)
+        node.ifs.insert(0, _call('_tick_', node.iter))
+        return node
+
+
+def _compile(source: str, mode: str) -> CompileResult:
+    if mode == 'eval':  # like eval(): surrounding blanks of a BPMN text node are fine
+        return compile_restricted_eval(source.strip(), SCRIPT_FILENAME, policy=SandboxPolicy)
+    if mode == 'exec':
+        return compile_restricted_exec(source, SCRIPT_FILENAME, policy=SandboxPolicy)
+    raise ValueError(f'mode must be "exec" or "eval", not {mode!r}')
+
+
+def check_source(source: str, mode: str) -> list[str]:
+    """Human-readable reasons why `source` may not run (empty if it may)."""
+    return list(_compile(source, mode).errors)
+
+
+@lru_cache(maxsize=2048)
+def compile_sandboxed(source: str, mode: str) -> CodeType:
+    """Compiled code, cached per source: the same conditions are evaluated over and over."""
+    result = _compile(source, mode)
+    if result.errors:
+        raise ScriptRefused('; '.join(result.errors))
+    return result.code
+
+
+def run(code: CodeType, namespace: dict[str, Any], time_limit: float) -> Any:
+    """Evaluate `code` in `namespace` (task data + names) before a deadline.
+
+    The deadline is checked on every line of script code by a tracer and in
+    every compiled-in `_tick_()`.  Sandbox plumbing is added last, so data
+    keys cannot shadow it, and taken out again afterwards."""
+    deadline = monotonic() + time_limit
+
+    def tick() -> bool:
+        if monotonic() > deadline:
+            raise Abort(TIMEOUT_MESSAGE)
+        return True
+
+    def trace_lines(frame: Any, event: str, arg: Any) -> Any:
+        if monotonic() > deadline:
+            raise Abort(TIMEOUT_MESSAGE)
+        return trace_lines
+
+    def trace_calls(frame: Any, event: str, arg: Any) -> Any:
+        # Only script frames are interrupted: trusted helpers never stop halfway.
+        return trace_lines if frame.f_code.co_filename == SCRIPT_FILENAME else None
+
+    shadowed = {name: namespace[name] for name in RESERVED if name in namespace}
+    namespace.update(GUARDS)
+    namespace['_tick_'] = tick
+    namespace['__builtins__'] = SAFE_BUILTINS
+    previous = sys.gettrace()
+    sys.settrace(trace_calls)
+    try:
+        return eval(code, namespace)
+    except Abort as abort:
+        # Keep the script frames in the traceback: SpiffWorkflow reports the line.
+        raise ScriptRefused(abort.message).with_traceback(abort.__traceback__) from None
+    finally:
+        sys.settrace(previous)
+        for name in RESERVED:
+            namespace.pop(name, None)
+        namespace.update(shadowed)
+
+
+class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
+    """SpiffWorkflow's TaskDataEnvironment semantics, executed in the sandbox."""
+
+    def __init__(self, names: dict[str, Any], time_limit: float = DEFAULT_TIME_LIMIT) -> None:
+        super().__init__(names)
+        self.time_limit = time_limit  # seconds per evaluate/execute; settable
+
+    def evaluate(self, expression: str, context: dict[str, Any],
+                 external_context: dict[str, Any] | None = None) -> Any:
+        code = compile_sandboxed(expression, 'eval')
+        namespace = dict(self.globals)
+        namespace.update(external_context or {})
+        namespace.update(context)
+        return run(code, namespace, self.time_limit)
+
+    def execute(self, script: str, context: dict[str, Any],
+                external_context: dict[str, Any] | None = None) -> bool:
+        external_context = external_context or {}
+        code = compile_sandboxed(script or '', 'exec')
+        self.check_for_overwrite(context, external_context)
+        context.update(self.globals)
+        context.update(external_context)
+        try:
+            run(code, context, self.time_limit)
+        finally:
+            self._remove_globals_and_functions_from_context(context, external_context)
+        return True
+
+    def call_service(self, context: dict[str, Any], **kwargs: Any) -> Any:
+        raise NotImplementedError('service tasks are not handled by the script sandbox')
+
+    def _remove_globals_and_functions_from_context(self, context: dict[str, Any],
+                                                   external_context: dict[str, Any]) -> None:
+        # Same rule as TaskDataEnvironment: new plain values stay in the task
+        # data; names we provided, functions and builtins do not.
+        for key in list(context):
+            if key == '__builtins__' or callable(context[key]) or key in self.globals \
+                    or key in external_context:
+                context.pop(key)
+
+    def check_for_overwrite(self, context: dict[str, Any], external_context: dict[str, Any]) -> None:
+        clashes = (set(self.globals) | set(external_context)) & set(context)
+        if clashes:  # same fail-fast as TaskDataEnvironment
+            raise ValueError('You have task data that overwrites a predefined function(s). Please '
+                             f'change the following variable or field name(s): {sorted(clashes)}')
+
+
+def last_day_of_february(year: int) -> date:
+    return date(year, 3, 1) - timedelta(days=1)
+
+
+def make_script_engine(now: Callable[[], datetime], helpers: dict[str, Any] | None = None, *,
+                       time_limit: float = DEFAULT_TIME_LIMIT) -> PythonScriptEngine:
+    """A SpiffWorkflow script engine running everything in the sandbox.
+
+    `now` is the injected clock; `helpers` are trusted callables/values made
+    available to scripts by name.  `engine.environment.time_limit` may be changed later."""
+    def script_now() -> datetime:
+        return now()
+
+    names: dict[str, Any] = {
+        'now': script_now, 'datetime': datetime, 'timedelta': timedelta, 'date': date,
+        'last_day_of_february': last_day_of_february, **(helpers or {}),
+    }
+    return PythonScriptEngine(environment=SandboxedEnvironment(names, time_limit))
+
+
+def _event_expressions(definition: Any) -> Iterator[str | None]:
+    yield getattr(definition, 'expression', None)  # timers, conditions, message payloads
+    for inner in getattr(definition, 'event_definitions', None) or ():
+        yield from _event_expressions(inner)
+
+
+def _task_expressions(task_spec: Any) -> Iterator[tuple[str | None, str]]:
+    for attribute in ('script', 'prescript', 'postscript'):
+        yield getattr(task_spec, attribute, None), 'exec'
+    for condition, _ in getattr(task_spec, 'cond_task_specs', None) or ():
+        if condition is not None:
+            yield condition.args[0], 'eval'
+    if isinstance(task_spec, MultiInstanceTask):
+        yield task_spec.cardinality, 'eval'
+    if isinstance(task_spec, (MultiInstanceTask, StandardLoopTask)):
+        yield task_spec.condition, 'eval'
+    for expression in _event_expressions(getattr(task_spec, 'event_definition', None)):
+        yield expression, 'eval'
+    for param in (getattr(task_spec, 'operation_params', None) or {}).values():
+        yield param.get('value'), 'eval'
+    properties = (getattr(task_spec, 'extensions', None) or {}).get('properties') or {}
+    for name in PROPERTY_EXPRESSIONS:
+        yield properties.get(name), 'eval'
+
+
+def collect_expressions(spec: Any) -> list[tuple[str, str, str]]:
+    """(element_id, source, mode) of every piece of code in a BpmnProcessSpec.
+
+    Sub-process and call-activity specs are separate specs: pass each one."""
+    found: list[tuple[str, str, str]] = []
+    for task_spec in spec.task_specs.values():
+        element_id = getattr(task_spec, 'bpmn_id', None) or task_spec.name
+        for source, mode in _task_expressions(task_spec):
+            if isinstance(source, str) and source.strip():
+                found.append((element_id, source, mode))
+    return found

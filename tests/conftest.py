@@ -1,0 +1,149 @@
+"""Fixtures are the cast of a cycle: a database (SQLite, and PostgreSQL when configured), the
+engine's clock, the app, and actors who carry their own tokens."""
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from engine.app import create_app
+from engine.auth.users import create_user
+from engine.clock import FixedClock
+from engine.config import Settings
+from engine.persistence.migrate import upgrade
+from engine.persistence.models import Base
+from engine.runtime.runtime import Runtime
+
+POSTGRES_URL = os.environ.get("KAOPING_TEST_POSTGRES_URL")
+FIXTURES = Path(__file__).parent / "fixtures"
+START = datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def pytest_report_header(config):
+    if POSTGRES_URL:
+        return f"PostgreSQL runs: {POSTGRES_URL}"
+    return "PostgreSQL runs: SKIPPED (KAOPING_TEST_POSTGRES_URL is not set)"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "kaoping.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str:
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    upgrade(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+def _truncate_postgres(url: str) -> None:
+    engine = create_engine(url)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        target = tmp_path / "kaoping.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), target)
+        return f"sqlite:///{target}"
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL run skipped: KAOPING_TEST_POSTGRES_URL is not set")
+    url = request.getfixturevalue("postgres_migrated")
+    _truncate_postgres(url)
+    return url
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def settings(database_url, tmp_path) -> Settings:
+    return Settings(database_url=database_url, scheduler=False, processes_dir=tmp_path / "none",
+                    script_time_limit=0.5)
+
+
+@pytest.fixture
+def rt(settings, clock):
+    runtime = Runtime.create(settings, clock=clock)
+    yield runtime
+    runtime.db.dispose()
+
+
+@pytest.fixture
+def app(rt):
+    return create_app(runtime=rt)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Actor:
+    """Someone using the API with their own token."""
+
+    def __init__(self, client, name: str, token: str):
+        self.client, self.name, self.token = client, name, token
+
+    def _headers(self, extra=None):
+        return {"Authorization": f"Bearer {self.token}", **(extra or {})}
+
+    def get(self, url, **kw):
+        return self.client.get(url, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def post(self, url, **kw):
+        return self.client.post(url, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def deploy(self, *names: str, **kw):
+        data = {"file": [(open(FIXTURES / n, "rb"), n) for n in names]}
+        return self.post("/api/v1/definitions", data=data, content_type="multipart/form-data", **kw)
+
+    def start(self, definition: str, **body):
+        return self.post("/api/v1/instances", json={"definition": definition, **body})
+
+    def tasks(self, **params):
+        response = self.get("/api/v1/tasks", query_string=params)
+        assert response.status_code == 200, response.json
+        return response.json["items"]
+
+    def complete(self, task_id: str, data=None):
+        return self.post(f"/api/v1/tasks/{task_id}/complete", json={"data": data or {}})
+
+
+@pytest.fixture
+def people(rt, client):
+    """people("name", groups=[...], admin=False) → an Actor with a fresh token."""
+    def make(name: str, *, groups=(), admin=False, password=None) -> Actor:
+        with rt.db.write() as session:
+            token = create_user(session, name, now=rt.clock.now(), admin=admin, groups=list(groups),
+                                password=password)
+        return Actor(client, name, token)
+    return make
+
+
+@pytest.fixture
+def admin(people) -> Actor:
+    return people("admin", admin=True)
