@@ -245,7 +245,7 @@ _ESTIMATES: dict[str, Callable[..., int]] = {
     'center': lambda s, width, *_: width, 'ljust': lambda s, width, *_: width,
     'rjust': lambda s, width, *_: width, 'zfill': lambda s, width: width,
     'expandtabs': _expanded_tabs, 'replace': _replaced, 'join': _joined,
-    'translate': lambda s, table: len(s) * _longest_value(table),
+    'translate': lambda s, table, *_, **__: len(s) * _longest_value(table),
     'extend': lambda lst, items: _size(lst) + _size(items),
     'to_bytes': lambda n, length=1, *_, **__: length,
 }

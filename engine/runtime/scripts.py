@@ -237,16 +237,14 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         external_context = external_context or {}
         code = compile_sandboxed(script or '', 'exec')
         self.check_for_overwrite(context, external_context)
-        context.update(self.globals)
-        context.update(external_context)
-        try:
-            run(code, context, self.time_limit)
-        finally:
-            self._remove_globals_and_functions_from_context(context, external_context)
+        # Work on a copy so a script that fails halfway leaves no top-level
+        # assignments behind; on success the result is TaskDataEnvironment's.
+        scratch = {**context, **self.globals, **external_context}
+        run(code, scratch, self.time_limit)
+        self._remove_globals_and_functions_from_context(scratch, external_context)
+        context.clear()
+        context.update(scratch)
         return True
-
-    def call_service(self, context: dict[str, Any], **kwargs: Any) -> Any:
-        raise NotImplementedError('service tasks are not handled by the script sandbox')
 
     def _remove_globals_and_functions_from_context(self, context: dict[str, Any],
                                                    external_context: dict[str, Any]) -> None:
@@ -268,6 +266,32 @@ def last_day_of_february(year: int) -> date:
     return date(year, 3, 1) - timedelta(days=1)
 
 
+def _clocked_datetime(now: Callable[[], datetime]) -> type:
+    """`datetime` as scripts see it: `datetime.now()` asks the engine's clock, not the system."""
+    class ClockedDatetime(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            current = now()
+            return current.astimezone(tz) if tz is not None else current
+
+        @classmethod
+        def today(cls):
+            return now()
+
+    ClockedDatetime.__name__ = ClockedDatetime.__qualname__ = 'datetime'
+    return ClockedDatetime
+
+
+def _clocked_date(now: Callable[[], datetime]) -> type:
+    class ClockedDate(date):
+        @classmethod
+        def today(cls):
+            return now().date()
+
+    ClockedDate.__name__ = ClockedDate.__qualname__ = 'date'
+    return ClockedDate
+
+
 def make_script_engine(now: Callable[[], datetime], helpers: dict[str, Any] | None = None, *,
                        time_limit: float = DEFAULT_TIME_LIMIT) -> PythonScriptEngine:
     """A SpiffWorkflow script engine running everything in the sandbox.
@@ -278,7 +302,8 @@ def make_script_engine(now: Callable[[], datetime], helpers: dict[str, Any] | No
         return now()
 
     names: dict[str, Any] = {
-        'now': script_now, 'datetime': datetime, 'timedelta': timedelta, 'date': date,
+        'now': script_now, 'datetime': _clocked_datetime(now), 'timedelta': timedelta,
+        'date': _clocked_date(now),
         'last_day_of_february': last_day_of_february, **(helpers or {}),
     }
     return PythonScriptEngine(environment=SandboxedEnvironment(names, time_limit))

@@ -300,3 +300,13 @@ def test_condition_evaluation_is_cached_and_fast() -> None:
     print(f'per evaluation: {best * 1e6:.1f} µs')
     assert compile_sandboxed.cache_info().hits - hits_before >= 2999
     assert best < 20e-6
+
+
+def test_datetime_now_and_date_today_read_the_engine_clock():
+    from datetime import datetime as real_datetime
+    from zoneinfo import ZoneInfo
+    fixed = real_datetime(2024, 2, 29, 23, 59, tzinfo=ZoneInfo("Asia/Shanghai"))
+    engine = make_script_engine(lambda: fixed)
+    assert engine.environment.evaluate("datetime.now()", {}) == fixed
+    assert engine.environment.evaluate("date.today()", {}) == fixed.date()
+    assert engine.environment.evaluate("datetime(2024, 1, 1).year", {}) == 2024
