@@ -14,7 +14,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from ..conftest import FIXTURES, POSTGRES_URL
+from ..conftest import FIXTURES, POSTGRES_URL, _truncate_postgres
 
 pytestmark = pytest.mark.slow
 
@@ -28,9 +28,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(database_url, tmp_path):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("several workers share one PostgreSQL; SQLite is the one-process default")
+def postgres_url(request) -> str:
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL run skipped: KAOPING_TEST_POSTGRES_URL is not set")
+    url = request.getfixturevalue("postgres_migrated")
+    _truncate_postgres(url)
+    return url
+
+
+@pytest.fixture
+def server(postgres_url, tmp_path):
+    database_url = postgres_url
     env = {**os.environ, "KAOPING_DATABASE_URL": database_url, "KAOPING_SCHEDULER": "0",
            "KAOPING_PROCESSES_DIR": str(tmp_path / "none")}
     kaoping = str(Path(sys.executable).with_name("kaoping"))
@@ -59,7 +67,7 @@ def server(database_url, tmp_path):
         process.wait(timeout=30)
 
 
-def test_four_workers_many_clients_nothing_lost_nothing_twice(server, database_url):
+def test_four_workers_many_clients_nothing_lost_nothing_twice(server, postgres_url):
     base, tokens = server
     auth = {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()}
     files = [("file", ("review.bpmn", (FIXTURES / "review.bpmn").read_bytes())),
@@ -85,7 +93,7 @@ def test_four_workers_many_clients_nothing_lost_nothing_twice(server, database_u
             codes = list(pool.map(lambda t: race(t["id"], who, data), [t for t in tasks for _ in range(2)]))
         assert sorted(codes) == [200] * len(tasks) + [409] * len(tasks)
 
-    engine = create_engine(database_url)
+    engine = create_engine(postgres_url)
     with engine.connect() as conn:
         statuses = conn.execute(text("SELECT status, count(*) FROM instances GROUP BY status")).all()
         completions = conn.execute(text(
