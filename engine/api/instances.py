@@ -18,10 +18,9 @@ blp = Blueprint("instances", __name__, url_prefix="/api/v1/instances", descripti
 @blp.arguments(StartRequest)
 @blp.response(201, InstanceSchema)
 def start(body):
-    instance_id = commands.start(runtime(), principal(), body["definition"],
-                                 version=body["version"], business_key=body["business_key"],
-                                 variables=body["variables"])
-    return _show(instance_id)
+    step = commands.start(runtime(), principal(), body["definition"], version=body["version"],
+                          business_key=body["business_key"], variables=body["variables"])
+    return views.instance(step.instance, step.opened)
 
 
 @blp.route("", methods=["GET"])

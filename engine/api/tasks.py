@@ -9,7 +9,7 @@ from ..persistence.models import Instance, Task
 from ..runtime import commands, routing
 from . import views
 from .context import principal, runtime
-from .schemas import CompleteRequest, TaskDetailSchema, TaskListArgs, TaskPage
+from .schemas import CompleteRequest, TaskDetailSchema, TaskListArgs, TaskPage, TaskSchema
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Tasks (participants)")
 
@@ -41,22 +41,19 @@ def show(task_id):
 
 
 @blp.route("/<task_id>/claim", methods=["POST"])
-@blp.response(200, TaskDetailSchema)
+@blp.response(200, TaskSchema)
 def claim(task_id):
-    commands.claim(runtime(), principal(), task_id)
-    return show(task_id)
+    return views.task(commands.claim(runtime(), principal(), task_id))
 
 
 @blp.route("/<task_id>/unclaim", methods=["POST"])
-@blp.response(200, TaskDetailSchema)
+@blp.response(200, TaskSchema)
 def unclaim(task_id):
-    commands.unclaim(runtime(), principal(), task_id)
-    return show(task_id)
+    return views.task(commands.unclaim(runtime(), principal(), task_id))
 
 
 @blp.route("/<task_id>/complete", methods=["POST"])
 @blp.arguments(CompleteRequest)
-@blp.response(200, TaskDetailSchema)
+@blp.response(200, TaskSchema)
 def complete(body, task_id):
-    commands.complete(runtime(), principal(), task_id, body["data"])
-    return show(task_id)
+    return views.task(commands.complete(runtime(), principal(), task_id, body["data"]))

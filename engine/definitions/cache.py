@@ -7,6 +7,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
@@ -32,12 +33,15 @@ class DefinitionCache:
         self._items: OrderedDict[str, LoadedDefinition] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, session: Session, definition_id: str) -> LoadedDefinition:
+    def get(self, source: Session | Connection, definition_id: str) -> LoadedDefinition:
+        """`source` is whatever the caller holds, a session or the step's connection."""
         with self._lock:
             if definition_id in self._items:
                 self._items.move_to_end(definition_id)
                 return self._items[definition_id]
-        row = session.get(Definition, definition_id)
+        row = source.execute(select(
+            Definition.id, Definition.key, Definition.version, Definition.spec_cache,
+            Definition.files, Definition.start_groups).where(Definition.id == definition_id)).first()
         if row is None:
             raise NotFound(f"definition {definition_id} not found")
         spec, subs = self._serializer.specs_from_text(row.spec_cache)

@@ -10,15 +10,17 @@ from SpiffWorkflow.util.task import TaskState
 from forms.validation import FormInvalid, validate_submission
 
 from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..persistence.models import Definition, Instance, Task
+from ..persistence import store
+from ..persistence.models import Definition, Instance
+from ..persistence.store import TaskRecord
 from . import routing
 from .principal import Principal
 from .runtime import Runtime
-from .unit_of_work import ANY_STATUS, new_instance, on_instance
+from .unit_of_work import ANY_STATUS, Step, new_instance, on_instance
 
 
 def start(rt: Runtime, actor: Principal, key: str, *, version: int | None = None,
-          business_key: str | None = None, variables: dict | None = None) -> str:
+          business_key: str | None = None, variables: dict | None = None) -> Step:
     try:
         with rt.db.write() as session:
             row = _definition(session, key, version)
@@ -28,24 +30,27 @@ def start(rt: Runtime, actor: Principal, key: str, *, version: int | None = None
             if business_key is not None and session.scalar(
                     select(Instance.id).where(Instance.definition_key == key,
                                               Instance.business_key == business_key)):
-                raise Conflict(f"business key {business_key!r} is taken for {key}",
-                               code="duplicate_business_key")
+                raise _duplicate(key, business_key)
             with new_instance(rt, session, definition, actor, business_key, variables or {}) as step:
                 step.record("instance.started", data={"definition": key, "version": row.version,
                                                       "business_key": business_key,
                                                       "variables": step.instance.variables})
                 step.advance()
-            return step.instance.id
+        return step
     except IntegrityError:  # the unique index settles a race the check above could not see
-        raise Conflict(f"business key {business_key!r} is taken for {key}",
-                       code="duplicate_business_key") from None
+        raise _duplicate(key, business_key) from None
+
+
+def _duplicate(key: str, business_key: str | None) -> Conflict:
+    return Conflict(f"business key {business_key!r} is taken for {key}",
+                    code="duplicate_business_key")
 
 
 def _definition(session, key: str, version: int | None) -> Definition:
-    query = select(Definition).where(Definition.key == key)
+    query = select(Definition.id, Definition.version).where(Definition.key == key)
     query = query.where(Definition.version == version) if version else query.order_by(
         Definition.version.desc())
-    row = session.scalars(query.limit(1)).first()
+    row = session.execute(query.limit(1)).first()
     if row is None:
         raise NotFound(f"definition {key}" + (f" version {version}" if version else "") + " not found",
                        code="definition_not_found")
@@ -54,14 +59,16 @@ def _definition(session, key: str, version: int | None) -> Definition:
 
 def _task_instance(rt: Runtime, task_id: str) -> str:
     with rt.db.read() as session:
-        instance_id = session.scalar(select(Task.instance_id).where(Task.id == task_id))
+        instance_id = store.instance_of_task(session.connection(), task_id)
     if instance_id is None:
         raise NotFound(f"task {task_id} not found", code="task_not_found")
     return instance_id
 
 
-def _ready_task(step, task_id: str) -> Task:
-    task = step.session.get(Task, task_id, populate_existing=True)
+def _ready_task(step: Step, task_id: str) -> TaskRecord:
+    """Refusals in the order that tells the caller the most they may know: not theirs (403),
+    already done (409), instance not running (409)."""
+    task = store.get_task(step.conn, task_id)
     routing.require_candidate(step.actor, task)
     if task.state != "ready":
         raise Conflict(f"task is {task.state}", code="task_not_ready")
@@ -69,7 +76,7 @@ def _ready_task(step, task_id: str) -> Task:
     return task
 
 
-def complete(rt: Runtime, actor: Principal, task_id: str, data: dict) -> None:
+def complete(rt: Runtime, actor: Principal, task_id: str, data: dict) -> TaskRecord:
     with on_instance(rt, _task_instance(rt, task_id), actor, allow=ANY_STATUS) as step:
         task = _ready_task(step, task_id)
         routing.require_unclaimed_by_others(actor, task)
@@ -79,13 +86,16 @@ def complete(rt: Runtime, actor: Principal, task_id: str, data: dict) -> None:
             raise Conflict("task is no longer ready", code="task_not_ready")
         task.assignee = task.assignee or actor.username
         task.state, task.completed_by, task.completed_at = "completed", actor.username, step.now
+        store.update_task(step.conn, task_id, state=task.state, assignee=task.assignee,
+                          completed_by=task.completed_by, completed_at=task.completed_at)
         spiff_task.data.update(cleaned)
         step.record("task.completed", element=task.element_id, task_id=task_id,
                     data={"data": cleaned})
         step.advance(spiff_task.run)
+    return task
 
 
-def _validated(step, task: Task, data: dict) -> dict:
+def _validated(step: Step, task: TaskRecord, data: dict) -> dict:
     if not task.form_key:
         return data
     form = step.definition.forms.get(task.form_key)
@@ -97,21 +107,24 @@ def _validated(step, task: Task, data: dict) -> dict:
         raise Invalid("the form has errors", code="invalid_form_data", details=exc.errors) from None
 
 
-def claim(rt: Runtime, actor: Principal, task_id: str) -> None:
+def claim(rt: Runtime, actor: Principal, task_id: str) -> TaskRecord:
     with on_instance(rt, _task_instance(rt, task_id), actor, allow=ANY_STATUS) as step:
         task = _ready_task(step, task_id)
         routing.require_unclaimed_by_others(actor, task)
         if task.assignee != actor.username:
             task.assignee = actor.username
+            store.update_task(step.conn, task_id, assignee=task.assignee)
             step.record("task.claimed", element=task.element_id, task_id=task_id)
+    return task
 
 
-def unclaim(rt: Runtime, actor: Principal, task_id: str) -> None:
+def unclaim(rt: Runtime, actor: Principal, task_id: str) -> TaskRecord:
     with on_instance(rt, _task_instance(rt, task_id), actor, allow=ANY_STATUS) as step:
         task = _ready_task(step, task_id)
-        if task.assignee is None:
-            return
-        if task.assignee != actor.username and not actor.is_admin:
-            raise Forbidden(f"task is claimed by {task.assignee}", code="claimed_by_other")
-        task.assignee = None
-        step.record("task.unclaimed", element=task.element_id, task_id=task_id)
+        if task.assignee is not None:
+            if task.assignee != actor.username and not actor.is_admin:
+                raise Forbidden(f"task is claimed by {task.assignee}", code="claimed_by_other")
+            task.assignee = None
+            store.update_task(step.conn, task_id, assignee=None)
+            step.record("task.unclaimed", element=task.element_id, task_id=task_id)
+    return task

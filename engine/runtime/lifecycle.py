@@ -59,12 +59,12 @@ def retry(rt: Runtime, actor: Principal, instance_id: str, version: int | None =
 
 
 def _migrate(step: Step, version: int) -> None:
-    row = step.session.scalars(select(Definition).where(
+    row = step.conn.execute(select(Definition.id, Definition.version).where(
         Definition.key == step.instance.definition_key, Definition.version == version)).first()
     if row is None:
         raise NotFound(f"version {version} of {step.instance.definition_key} not found",
                        code="definition_not_found")
-    target = step.rt.definitions.get(step.session, row.id)
+    target = step.rt.definitions.get(step.conn, row.id)
     registry = step.rt.serializer.registry
     diff, sp_diffs = diff_workflow(registry, step.workflow, target.spec, target.subprocess_specs)
     if not _movable(diff) or not all(d is not None and _movable(d) for d in sp_diffs.values()):

@@ -2,18 +2,18 @@
 in the step's transaction, so readers answer from indexed rows and never load a workflow."""
 from __future__ import annotations
 
-from sqlalchemy import delete, select
 from SpiffWorkflow.util.task import TaskState
 
 from ..definitions import task_properties
-from ..persistence.models import MessageWait, Task, TaskCandidate
+from ..persistence import store
+from ..persistence.store import TaskRecord
 from . import routing
 from .jsonable import public_data
 
 
-def refresh(step) -> None:
-    refresh_tasks(step)
-    refresh_messages(step)
+def refresh(step, *, new: bool = False) -> None:
+    refresh_tasks(step, new)
+    refresh_messages(step, new)
 
 
 def ready_human_tasks(workflow) -> dict[str, object]:
@@ -21,58 +21,40 @@ def ready_human_tasks(workflow) -> dict[str, object]:
             if task_properties.is_human(t.task_spec)}
 
 
-def refresh_tasks(step) -> None:
+def refresh_tasks(step, new: bool) -> None:
     if step.instance.status == "suspended":
         return  # its tasks stay listed, but nothing may be done with them until resumed
     ended = step.instance.status in ("completed", "cancelled")
     ready = {} if ended else ready_human_tasks(step.workflow)
-    rows = step.session.scalars(select(Task).where(Task.instance_id == step.instance.id,
-                                                   Task.state == "ready")).all()
-    known = {row.id for row in rows}
-    for row in rows:
-        if row.id not in ready:
-            row.state = "cancelled"
-    for task_id in ready.keys() - known:
-        _open_task(step, ready[task_id])
+    known = set() if new else {row.id for row in store.ready_tasks(step.conn, step.instance.id)}
+    store.close_tasks(step.conn, known - ready.keys(), "cancelled")
+    for task_id in sorted(ready.keys() - known):
+        _open_task(step, ready[task_id], reopened=not new and store.task_exists(step.conn, task_id))
 
 
-def _open_task(step, spiff_task) -> None:
+def _open_task(step, spiff_task, reopened: bool) -> None:
+    """A new ready task; one reset to run again (retry, loops) opens afresh under its old id."""
     spec = spiff_task.task_spec
     groups, users = routing.candidates(spiff_task, step.rt.script_engine)
-    task_id = str(spiff_task.id)
-    row = step.session.get(Task, task_id)
-    if row is None:
-        row = Task(id=task_id, instance_id=step.instance.id)
-        step.session.add(row)
-    else:  # a task reset to run again (retry, loops) opens afresh under the same id
-        step.session.execute(delete(TaskCandidate).where(TaskCandidate.task_id == task_id))
-    row.element_id = spec.bpmn_id
-    row.name = spec.bpmn_name or spec.bpmn_id
-    row.lane = spec.lane
-    row.candidate_groups, row.candidate_users = groups, users
-    row.assignee = row.completed_by = row.completed_at = None
-    row.form_key = task_properties.form_key(spec)
-    row.state = "ready"
-    row.data = public_data(spiff_task.data)
-    row.created_at = step.now
-    step.session.flush()
-    step.session.add_all([TaskCandidate(task_id=task_id, kind="group", principal=g) for g in set(groups)]
-                         + [TaskCandidate(task_id=task_id, kind="user", principal=u) for u in set(users)])
-    step.record("task.created", actor="system", element=spec.bpmn_id, task_id=task_id,
-                data={"name": row.name, "lane": row.lane, "candidate_groups": groups,
-                      "candidate_users": users, "form_key": row.form_key})
+    record = TaskRecord(
+        id=str(spiff_task.id), instance_id=step.instance.id, element_id=spec.bpmn_id,
+        name=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, candidate_groups=groups,
+        candidate_users=users, assignee=None, due_at=None, form_key=task_properties.form_key(spec),
+        state="ready", data=public_data(spiff_task.data), created_at=step.now,
+        completed_at=None, completed_by=None)
+    store.open_task(step.conn, record, reopened)
+    step.opened.append(record)
+    step.record("task.created", actor="system", element=spec.bpmn_id, task_id=record.id,
+                data={"name": record.name, "lane": record.lane, "candidate_groups": groups,
+                      "candidate_users": users, "form_key": record.form_key})
 
 
-def refresh_messages(step) -> None:
-    waiting = set()
+def refresh_messages(step, new: bool) -> None:
+    waiting: set[str] = set()
     if step.instance.status in ("running", "suspended", "error"):
         waiting = {event.name for event in step.workflow.waiting_events()
                    if "Message" in event.event_type and event.name}
-    rows = step.session.scalars(select(MessageWait)
-                                .where(MessageWait.instance_id == step.instance.id)).all()
-    for row in rows:
-        if row.message_name not in waiting:
-            step.session.delete(row)
-    for name in waiting - {row.message_name for row in rows}:
-        step.session.add(MessageWait(instance_id=step.instance.id, message_name=name,
-                                     business_key=step.instance.business_key))
+    known = set() if new else store.waiting_messages(step.conn, step.instance.id)
+    if waiting != known:
+        store.set_waiting_messages(step.conn, step.instance.id, step.instance.business_key,
+                                   known - waiting, waiting - known)

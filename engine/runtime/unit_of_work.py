@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import uuid
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any, Iterator
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
@@ -18,30 +16,34 @@ from SpiffWorkflow.util.task import TaskState
 
 from ..definitions.cache import LoadedDefinition
 from ..errors import Conflict, NotFound
-from ..persistence.models import Instance, WorkflowState
-from . import audit, projections
+from ..persistence import store
+from ..persistence.store import InstanceRecord
+from . import projections
+from .audit import Journal
 from .jsonable import jsonable, public_data
 from .principal import Principal
 from .runtime import Runtime
 from .scripts import ScriptRefused
 
-ENDED = ("completed", "cancelled")
+ANY_STATUS = ("running", "suspended", "error", "completed", "cancelled")
 
 
 class Step:
     """What a command works with while it holds the instance."""
 
-    def __init__(self, rt: Runtime, session: Session, instance: Instance, state: WorkflowState,
+    def __init__(self, rt: Runtime, conn: Connection, instance: InstanceRecord,
                  workflow: BpmnWorkflow, definition: LoadedDefinition, actor: Principal):
-        self.rt, self.session, self.instance, self.state = rt, session, instance, state
+        self.rt, self.conn, self.instance = rt, conn, instance
         self.workflow, self.definition, self.actor = workflow, definition, actor
-        self.now: datetime = rt.clock.now()
+        self.now = rt.clock.now()
+        self.journal = Journal()
+        self.opened: list = []  # tasks this step made ready, for the caller's answer
 
     def record(self, type: str, *, actor: str | None = None, element: str | None = None,
                task_id: str | None = None, data: dict[str, Any] | None = None) -> None:
-        audit.record(self.session, instance_id=self.instance.id, at=self.now, type=type,
-                     actor=actor or self.actor.username, element=element, task_id=task_id,
-                     data=data)
+        self.journal.record(instance_id=self.instance.id, at=self.now, type=type,
+                            actor=actor or self.actor.username, element=element,
+                            task_id=task_id, data=data)
 
     def require_status(self, *allowed: str) -> None:
         _require_status(self.instance, allowed)
@@ -74,25 +76,26 @@ class Step:
                     task_id=str(task.id) if task is not None else None,
                     data={"message": message})
 
-    def save(self) -> None:
+    def save(self, *, new: bool = False) -> None:
         if self.rt.before_save is not None:
             self.rt.before_save()
-        self.state.state = self.rt.serializer.workflow_to_text(self.workflow)
-        self.state.serializer_version = self.rt.serializer.version
-        projections.refresh(self)
+        instance = self.instance
         last = self.workflow.last_task
-        self.instance.variables = public_data(last.data if last is not None else self.workflow.data)
-        self.instance.updated_at = self.now
-        if self.instance.status == "running" and self.workflow.is_completed():
-            self.instance.status = "completed"
-            self.instance.ended_at = self.now
+        instance.variables = public_data(last.data if last is not None else self.workflow.data)
+        instance.updated_at = self.now
+        if instance.status == "running" and self.workflow.is_completed():
+            instance.status, instance.ended_at = "completed", self.now
             self.record("instance.completed", actor="system")
+        state = self.rt.serializer.workflow_to_text(self.workflow)
+        if new:
+            store.insert_instance(self.conn, instance, state, self.rt.serializer.version)
+        else:
+            store.save_instance(self.conn, instance, state, self.rt.serializer.version)
+        projections.refresh(self, new=new)
+        store.append_events(self.conn, self.journal.events, self.journal.messages)
 
 
-ANY_STATUS = ("running", "suspended", "error", "completed", "cancelled")
-
-
-def _require_status(instance: Instance, allowed: tuple[str, ...]) -> None:
+def _require_status(instance: InstanceRecord, allowed: tuple[str, ...]) -> None:
     if instance.status not in allowed:
         raise Conflict(f"instance is {instance.status}", code=f"instance_{instance.status}")
 
@@ -101,38 +104,34 @@ def _require_status(instance: Instance, allowed: tuple[str, ...]) -> None:
 def on_instance(rt: Runtime, instance_id: str, actor: Principal,
                 *, allow: tuple[str, ...] = ("running",)) -> Iterator[Step]:
     with rt.db.write() as session:
-        instance = session.scalars(select(Instance).where(Instance.id == instance_id)
-                                   .with_for_update()).first()
-        if instance is None:
+        conn = session.connection()
+        locked = store.lock_instance(conn, instance_id)
+        if locked is None:
             raise NotFound(f"instance {instance_id} not found", code="instance_not_found")
+        instance, state, serializer_version = locked
         _require_status(instance, allow)
         definition = rt.definitions.get(session, instance.definition_id)
-        state = session.get(WorkflowState, instance_id)
-        workflow = rt.serializer.workflow_from_text(state.state, state.serializer_version,
+        workflow = rt.serializer.workflow_from_text(state, serializer_version,
                                                     definition.spec, definition.subprocess_specs)
         workflow.script_engine = rt.script_engine
-        step = Step(rt, session, instance, state, workflow, definition, actor)
+        step = Step(rt, conn, instance, workflow, definition, actor)
         yield step
         step.save()
 
 
 @contextmanager
-def new_instance(rt: Runtime, session: Session, definition: LoadedDefinition, actor: Principal,
+def new_instance(rt: Runtime, session, definition: LoadedDefinition, actor: Principal,
                  business_key: str | None, variables: dict) -> Iterator[Step]:
     """A start is a step too, on an instance that exists from this transaction on."""
     now = rt.clock.now()
     workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs,
                             script_engine=rt.script_engine)
     workflow.get_next_task(state=TaskState.READY).data.update(variables)
-    instance = Instance(id=uuid.uuid4().hex, definition_id=definition.id,
-                        definition_key=definition.key, version=definition.version,
-                        business_key=business_key, status="running",
-                        variables=jsonable(variables), started_by=actor.username,
-                        created_at=now, updated_at=now)
-    state = WorkflowState(instance_id=instance.id, serializer_version=rt.serializer.version, state="")
-    session.add(instance)
-    session.flush()
-    session.add(state)
-    step = Step(rt, session, instance, state, workflow, definition, actor)
+    instance = InstanceRecord(
+        id=uuid.uuid4().hex, definition_id=definition.id, definition_key=definition.key,
+        version=definition.version, business_key=business_key, status="running",
+        variables=jsonable(variables), error=None, started_by=actor.username, lock_version=1,
+        created_at=now, updated_at=now, ended_at=None)
+    step = Step(rt, session.connection(), instance, workflow, definition, actor)
     yield step
-    step.save()
+    step.save(new=True)
