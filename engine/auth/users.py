@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Invalid, Unauthorized
@@ -52,15 +52,18 @@ def token_for_password(session: Session, username: str, password: str, now: date
 
 
 def principal_for_token(session: Session, token: str) -> Principal:
-    row = session.execute(
-        select(User.id, User.username, User.is_admin)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
-    ).first()
-    if row is None:
+    rows = session.execute(_PRINCIPAL, {"digest": token_digest(token)}).all()
+    if not rows:
         raise Unauthorized("unknown or revoked token", code="bad_token")
-    groups = session.scalars(select(UserGroup.group_key).where(UserGroup.user_id == row.id)).all()
-    return Principal(row.username, bool(row.is_admin), frozenset(groups))
+    groups = frozenset(row.group_key for row in rows if row.group_key is not None)
+    return Principal(rows[0].username, bool(rows[0].is_admin), groups)
+
+
+# One indexed statement per request: the user and all their groups.
+_PRINCIPAL = (select(User.username, User.is_admin, UserGroup.group_key)
+              .join(ApiToken, ApiToken.user_id == User.id)
+              .outerjoin(UserGroup, UserGroup.user_id == User.id)
+              .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None)))
 
 
 _DUMMY = hash_password("timing-equaliser")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+
 from ..errors import NotFound
 from ..persistence.models import Definition
 from ..persistence.state import StateSerializer
@@ -24,6 +26,7 @@ class LoadedDefinition:
     subprocess_specs: dict
     forms: dict[str, dict]
     start_groups: tuple[str, ...]
+    catches_messages: bool
 
 
 class DefinitionCache:
@@ -47,9 +50,20 @@ class DefinitionCache:
         spec, subs = self._serializer.specs_from_text(row.spec_cache)
         forms = {key: json.loads(text) for key, text in (row.files or {}).get("forms", {}).items()}
         loaded = LoadedDefinition(row.id, row.key, row.version, spec, subs, forms,
-                                  tuple(row.start_groups or ()))
+                                  tuple(row.start_groups or ()), _catches_messages(spec, subs))
         with self._lock:
             self._items[definition_id] = loaded
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
         return loaded
+
+
+def _catches_messages(spec, subprocess_specs: dict) -> bool:
+    """Whether any element of the process can wait for a message (checked once per version)."""
+    for each in (spec, *subprocess_specs.values()):
+        for task_spec in each.task_specs.values():
+            definition = getattr(task_spec, "event_definition", None)
+            inner = [definition, *(getattr(definition, "event_definitions", None) or ())]
+            if any(isinstance(d, MessageEventDefinition) for d in inner if d is not None):
+                return True
+    return False

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
 
 from ..errors import Conflict
 from .models import AuditEvent, Instance, MessageWait, OutboxMessage, Task, TaskCandidate, WorkflowState
@@ -60,6 +60,23 @@ _LOCK = (select(*_INSTANCE_COLUMNS, states.c.state, states.c.serializer_version)
          .with_for_update(of=instances))
 
 
+# Built once: constructing a statement costs as much as running it on SQLite.
+_TASK_INSTANCE = select(tasks.c.instance_id).where(tasks.c.id == bindparam("task_id"))
+_GET_TASK = select(*_TASK_COLUMNS).where(tasks.c.id == bindparam("task_id"))
+_TASKS_TO_DIFF = select(tasks.c.id, tasks.c.state).where(
+    tasks.c.instance_id == bindparam("instance_id"),
+    or_(tasks.c.state == "ready", tasks.c.id.in_(bindparam("ready_ids", expanding=True))))
+_SAVE_INSTANCE = (update(instances)
+                  .where(instances.c.id == bindparam("b_id"),
+                         instances.c.lock_version == bindparam("b_lock_version"))
+                  .values({c: bindparam(c) for c in ("status", "variables", "error", "definition_id",
+                                                      "version", "updated_at", "ended_at",
+                                                      "lock_version")}))
+_SAVE_STATE = (update(states).where(states.c.instance_id == bindparam("b_id"))
+               .values(state=bindparam("state"), serializer_version=bindparam("serializer_version")))
+_WAITS = select(waits.c.message_name).where(waits.c.instance_id == bindparam("instance_id"))
+
+
 def _instance(row) -> tuple[InstanceRecord, str, str]:
     values = row._mapping
     record = InstanceRecord(**{f.name: values[f.name] for f in fields(InstanceRecord)})
@@ -79,18 +96,19 @@ def lock_instance(conn: Connection, instance_id: str):
 
 
 def instance_of_task(conn: Connection, task_id: str) -> str | None:
-    return conn.execute(select(tasks.c.instance_id).where(tasks.c.id == task_id)).scalar()
+    return conn.execute(_TASK_INSTANCE, {"task_id": task_id}).scalar()
 
 
 def get_task(conn: Connection, task_id: str) -> TaskRecord | None:
-    row = conn.execute(select(*_TASK_COLUMNS).where(tasks.c.id == task_id)).first()
+    row = conn.execute(_GET_TASK, {"task_id": task_id}).first()
     return task_record(row) if row is not None else None
 
 
-def ready_tasks(conn: Connection, instance_id: str) -> list[TaskRecord]:
-    rows = conn.execute(select(*_TASK_COLUMNS).where(tasks.c.instance_id == instance_id,
-                                                     tasks.c.state == "ready"))
-    return [task_record(r) for r in rows]
+def projected_tasks(conn: Connection, instance_id: str, ready_ids: list[str]) -> dict[str, str]:
+    """State by id of the instance's listed-as-ready tasks and of any row the given ready ids
+    already have (a task reset to run again keeps its id)."""
+    rows = conn.execute(_TASKS_TO_DIFF, {"instance_id": instance_id, "ready_ids": ready_ids})
+    return {row.id: row.state for row in rows}
 
 
 def insert_instance(conn: Connection, record: InstanceRecord, state: str, serializer_version: str) -> None:
@@ -103,17 +121,17 @@ def insert_instance(conn: Connection, record: InstanceRecord, state: str, serial
 def save_instance(conn: Connection, record: InstanceRecord, state: str, serializer_version: str) -> None:
     """Writes the instance under the version it was read at: a writer that somehow got past the
     lock cannot overwrite a newer state (the lock makes this a belt to its braces)."""
-    done = conn.execute(update(instances).where(instances.c.id == record.id,
-                                                instances.c.lock_version == record.lock_version)
-                        .values(status=record.status, variables=record.variables, error=record.error,
-                                definition_id=record.definition_id, version=record.version,
-                                updated_at=record.updated_at, ended_at=record.ended_at,
-                                lock_version=record.lock_version + 1))
+    done = conn.execute(_SAVE_INSTANCE, {
+        "b_id": record.id, "b_lock_version": record.lock_version, "status": record.status,
+        "variables": record.variables, "error": record.error,
+        "definition_id": record.definition_id, "version": record.version,
+        "updated_at": record.updated_at, "ended_at": record.ended_at,
+        "lock_version": record.lock_version + 1})
     if done.rowcount != 1:
         raise Conflict("the instance changed meanwhile; try again", code="stale_state")
     record.lock_version += 1
-    conn.execute(update(states).where(states.c.instance_id == record.id)
-                 .values(state=state, serializer_version=serializer_version))
+    conn.execute(_SAVE_STATE, {"b_id": record.id, "state": state,
+                               "serializer_version": serializer_version})
 
 
 def update_task(conn: Connection, task_id: str, **values: Any) -> None:
@@ -126,25 +144,27 @@ def close_tasks(conn: Connection, task_ids: Iterable[str], state: str) -> None:
         conn.execute(update(tasks).where(tasks.c.id.in_(ids)).values(state=state))
 
 
-def open_task(conn: Connection, record: TaskRecord, reopened: bool) -> None:
-    values = {f.name: getattr(record, f.name) for f in fields(TaskRecord)}
+def open_tasks(conn: Connection, records: list[TaskRecord], reopened: set[str]) -> None:
+    """Inserts new task rows (one statement for all siblings) and rewrites reopened ones."""
+    values = [{f.name: getattr(r, f.name) for f in fields(TaskRecord)} for r in records]
+    fresh = [v for v in values if v["id"] not in reopened]
+    if fresh:
+        conn.execute(insert(tasks), fresh)
+    for v in values:
+        if v["id"] in reopened:
+            conn.execute(update(tasks).where(tasks.c.id == v["id"]).values(**v))
     if reopened:
-        conn.execute(update(tasks).where(tasks.c.id == record.id).values(**values))
-        conn.execute(delete(candidates).where(candidates.c.task_id == record.id))
-    else:
-        conn.execute(insert(tasks).values(**values))
-    rows = ([{"task_id": record.id, "kind": "group", "principal": g} for g in set(record.candidate_groups)]
-            + [{"task_id": record.id, "kind": "user", "principal": u} for u in set(record.candidate_users)])
+        conn.execute(delete(candidates).where(candidates.c.task_id.in_(sorted(reopened))))
+    rows = [{"task_id": r.id, "kind": kind, "principal": who}
+            for r in records
+            for kind, people in (("group", r.candidate_groups), ("user", r.candidate_users))
+            for who in dict.fromkeys(people)]
     if rows:
         conn.execute(insert(candidates), rows)
 
 
-def task_exists(conn: Connection, task_id: str) -> bool:
-    return conn.execute(select(tasks.c.id).where(tasks.c.id == task_id)).first() is not None
-
-
 def waiting_messages(conn: Connection, instance_id: str) -> set[str]:
-    return set(conn.execute(select(waits.c.message_name).where(waits.c.instance_id == instance_id)).scalars())
+    return set(conn.execute(_WAITS, {"instance_id": instance_id}).scalars())
 
 
 def set_waiting_messages(conn: Connection, instance_id: str, business_key: str | None,

@@ -57,9 +57,8 @@ def _definition(session, key: str, version: int | None) -> Definition:
     return row
 
 
-def _task_instance(rt: Runtime, task_id: str) -> str:
-    with rt.db.read() as session:
-        instance_id = store.instance_of_task(session.connection(), task_id)
+def _task_instance(conn, task_id: str) -> str:
+    instance_id = store.instance_of_task(conn, task_id)
     if instance_id is None:
         raise NotFound(f"task {task_id} not found", code="task_not_found")
     return instance_id
@@ -77,7 +76,7 @@ def _ready_task(step: Step, task_id: str) -> TaskRecord:
 
 
 def complete(rt: Runtime, actor: Principal, task_id: str, data: dict) -> TaskRecord:
-    with on_instance(rt, _task_instance(rt, task_id), actor, allow=ANY_STATUS) as step:
+    with on_instance(rt, lambda conn: _task_instance(conn, task_id), actor, allow=ANY_STATUS) as step:
         task = _ready_task(step, task_id)
         routing.require_unclaimed_by_others(actor, task)
         cleaned = _validated(step, task, data)
@@ -108,7 +107,7 @@ def _validated(step: Step, task: TaskRecord, data: dict) -> dict:
 
 
 def claim(rt: Runtime, actor: Principal, task_id: str) -> TaskRecord:
-    with on_instance(rt, _task_instance(rt, task_id), actor, allow=ANY_STATUS) as step:
+    with on_instance(rt, lambda conn: _task_instance(conn, task_id), actor, allow=ANY_STATUS) as step:
         task = _ready_task(step, task_id)
         routing.require_unclaimed_by_others(actor, task)
         if task.assignee != actor.username:
@@ -119,7 +118,7 @@ def claim(rt: Runtime, actor: Principal, task_id: str) -> TaskRecord:
 
 
 def unclaim(rt: Runtime, actor: Principal, task_id: str) -> TaskRecord:
-    with on_instance(rt, _task_instance(rt, task_id), actor, allow=ANY_STATUS) as step:
+    with on_instance(rt, lambda conn: _task_instance(conn, task_id), actor, allow=ANY_STATUS) as step:
         task = _ready_task(step, task_id)
         if task.assignee is not None:
             if task.assignee != actor.username and not actor.is_admin:

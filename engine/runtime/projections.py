@@ -26,27 +26,29 @@ def refresh_tasks(step, new: bool) -> None:
         return  # its tasks stay listed, but nothing may be done with them until resumed
     ended = step.instance.status in ("completed", "cancelled")
     ready = {} if ended else ready_human_tasks(step.workflow)
-    known = set() if new else {row.id for row in store.ready_tasks(step.conn, step.instance.id)}
-    store.close_tasks(step.conn, known - ready.keys(), "cancelled")
-    for task_id in sorted(ready.keys() - known):
-        _open_task(step, ready[task_id], reopened=not new and store.task_exists(step.conn, task_id))
+    rows = {} if new else store.projected_tasks(step.conn, step.instance.id, sorted(ready))
+    listed = {task_id for task_id, state in rows.items() if state == "ready"}
+    store.close_tasks(step.conn, listed - ready.keys(), "cancelled")
+    opening = [_task_record(step, ready[task_id]) for task_id in sorted(ready.keys() - listed)]
+    store.open_tasks(step.conn, opening, reopened={r.id for r in opening if r.id in rows})
+    for record in opening:
+        step.opened.append(record)
+        step.record("task.created", actor="system", element=record.element_id, task_id=record.id,
+                    data={"name": record.name, "lane": record.lane,
+                          "candidate_groups": record.candidate_groups,
+                          "candidate_users": record.candidate_users, "form_key": record.form_key})
 
 
-def _open_task(step, spiff_task, reopened: bool) -> None:
-    """A new ready task; one reset to run again (retry, loops) opens afresh under its old id."""
+def _task_record(step, spiff_task) -> TaskRecord:
+    """A ready task as the projection lists it; one reset to run again keeps its old id."""
     spec = spiff_task.task_spec
     groups, users = routing.candidates(spiff_task, step.rt.script_engine)
-    record = TaskRecord(
+    return TaskRecord(
         id=str(spiff_task.id), instance_id=step.instance.id, element_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, candidate_groups=groups,
         candidate_users=users, assignee=None, due_at=None, form_key=task_properties.form_key(spec),
         state="ready", data=public_data(spiff_task.data), created_at=step.now,
         completed_at=None, completed_by=None)
-    store.open_task(step.conn, record, reopened)
-    step.opened.append(record)
-    step.record("task.created", actor="system", element=spec.bpmn_id, task_id=record.id,
-                data={"name": record.name, "lane": record.lane, "candidate_groups": groups,
-                      "candidate_users": users, "form_key": record.form_key})
 
 
 def refresh_messages(step, new: bool) -> None:
@@ -54,6 +56,8 @@ def refresh_messages(step, new: bool) -> None:
     if step.instance.status in ("running", "suspended", "error"):
         waiting = {event.name for event in step.workflow.waiting_events()
                    if "Message" in event.event_type and event.name}
+    if not step.definition.catches_messages:
+        return  # nothing in this definition ever waits for a message
     known = set() if new else store.waiting_messages(step.conn, step.instance.id)
     if waiting != known:
         store.set_waiting_messages(step.conn, step.instance.id, step.instance.business_key,

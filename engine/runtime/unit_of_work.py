@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import Connection
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -101,10 +101,14 @@ def _require_status(instance: InstanceRecord, allowed: tuple[str, ...]) -> None:
 
 
 @contextmanager
-def on_instance(rt: Runtime, instance_id: str, actor: Principal,
+def on_instance(rt: Runtime, instance_id: str | Callable[[Connection], str], actor: Principal,
                 *, allow: tuple[str, ...] = ("running",)) -> Iterator[Step]:
+    """`instance_id` may be a function that finds it inside the transaction (a task's
+    instance), so the lookup costs no transaction of its own."""
     with rt.db.write() as session:
         conn = session.connection()
+        if callable(instance_id):
+            instance_id = instance_id(conn)
         locked = store.lock_instance(conn, instance_id)
         if locked is None:
             raise NotFound(f"instance {instance_id} not found", code="instance_not_found")
