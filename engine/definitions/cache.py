@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 
 from ..errors import NotFound
+from ..runtime.deferral import deferrable_elements
 from ..persistence.models import Definition
 from ..persistence.state import StateSerializer
 
@@ -27,6 +28,7 @@ class LoadedDefinition:
     forms: dict[str, dict]
     start_groups: tuple[str, ...]
     catches_messages: bool
+    deferrable: frozenset[str]  # units whose completion may wait for their stage's last one
 
 
 class DefinitionCache:
@@ -50,7 +52,8 @@ class DefinitionCache:
         spec, subs = self._serializer.specs_from_text(row.spec_cache)
         forms = {key: json.loads(text) for key, text in (row.files or {}).get("forms", {}).items()}
         loaded = LoadedDefinition(row.id, row.key, row.version, spec, subs, forms,
-                                  tuple(row.start_groups or ()), _catches_messages(spec, subs))
+                                  tuple(row.start_groups or ()), _catches_messages(spec, subs),
+                                  deferrable_elements(spec))
         with self._lock:
             self._items[definition_id] = loaded
             while len(self._items) > self._size:

@@ -58,6 +58,8 @@ class Instance(Base):
     # Bumped by every step: an optimistic check behind the row lock, so a writer that somehow
     # skipped the lock still cannot overwrite a newer state.
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Unit completions recorded but not yet applied to the workflow (see runtime/deferral.py).
+    deferred_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -81,6 +83,8 @@ class Task(Base):
         Index("ix_tasks_instance_state", "instance_id", "state"),
         Index("ix_tasks_state_created", "state", "created_at"),
         Index("ix_tasks_assignee_state", "assignee", "state"),
+        Index("ix_tasks_instance_element_state", "instance_id", "element_id", "state"),
+        Index("ix_tasks_instance_deferred", "instance_id", "deferred_seq"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -95,6 +99,9 @@ class Task(Base):
     form_key: Mapped[str | None] = mapped_column(String(255))
     state: Mapped[str] = mapped_column(String(16))
     data: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(Json)  # what its completer submitted
+    # Set while a unit's completion waits to be applied to the workflow, in completion order.
+    deferred_seq: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     completed_by: Mapped[str | None] = mapped_column(String(255))

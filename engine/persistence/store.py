@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
 
 from ..errors import Conflict
 from .models import AuditEvent, Instance, MessageWait, OutboxMessage, Task, TaskCandidate, WorkflowState
@@ -29,6 +29,7 @@ class InstanceRecord:
     error: dict | None
     started_by: str | None
     lock_version: int
+    deferred_count: int
     created_at: datetime
     updated_at: datetime
     ended_at: datetime | None
@@ -48,6 +49,8 @@ class TaskRecord:
     form_key: str | None
     state: str
     data: dict
+    result: dict | None
+    deferred_seq: int | None
     created_at: datetime
     completed_at: datetime | None
     completed_by: str | None
@@ -55,9 +58,9 @@ class TaskRecord:
 
 _INSTANCE_COLUMNS = [instances.c[f.name] for f in fields(InstanceRecord)]
 _TASK_COLUMNS = [tasks.c[f.name] for f in fields(TaskRecord)]
-_LOCK = (select(*_INSTANCE_COLUMNS, states.c.state, states.c.serializer_version)
-         .join(states, states.c.instance_id == instances.c.id)
-         .with_for_update(of=instances))
+_LOCK = select(*_INSTANCE_COLUMNS).where(instances.c.id == bindparam("instance_id")).with_for_update()
+_STATE = select(states.c.state, states.c.serializer_version).where(
+    states.c.instance_id == bindparam("instance_id"))
 
 
 # Built once: constructing a statement costs as much as running it on SQLite.
@@ -71,16 +74,21 @@ _SAVE_INSTANCE = (update(instances)
                          instances.c.lock_version == bindparam("b_lock_version"))
                   .values({c: bindparam(c) for c in ("status", "variables", "error", "definition_id",
                                                       "version", "updated_at", "ended_at",
-                                                      "lock_version")}))
+                                                      "lock_version", "deferred_count")}))
 _SAVE_STATE = (update(states).where(states.c.instance_id == bindparam("b_id"))
                .values(state=bindparam("state"), serializer_version=bindparam("serializer_version")))
+_READY_SIBLINGS = select(func.count()).select_from(tasks).where(
+    tasks.c.instance_id == bindparam("instance_id"), tasks.c.element_id == bindparam("element_id"),
+    tasks.c.state == "ready")
+_DEFERRED = (select(tasks.c.id, tasks.c.result)
+             .where(tasks.c.instance_id == bindparam("instance_id"), tasks.c.deferred_seq.is_not(None))
+             .order_by(tasks.c.deferred_seq))
 _WAITS = select(waits.c.message_name).where(waits.c.instance_id == bindparam("instance_id"))
 
 
-def _instance(row) -> tuple[InstanceRecord, str, str]:
+def _instance(row) -> InstanceRecord:
     values = row._mapping
-    record = InstanceRecord(**{f.name: values[f.name] for f in fields(InstanceRecord)})
-    return record, values["state"], values["serializer_version"]
+    return InstanceRecord(**{f.name: values[f.name] for f in fields(InstanceRecord)})
 
 
 def task_record(row) -> TaskRecord:
@@ -88,11 +96,29 @@ def task_record(row) -> TaskRecord:
     return TaskRecord(**{f.name: values[f.name] for f in fields(TaskRecord)})
 
 
-def lock_instance(conn: Connection, instance_id: str):
-    """The instance with its state, locked for this transaction (PostgreSQL FOR UPDATE; on
-    SQLite the write transaction began IMMEDIATE and holds the database's write lock)."""
-    row = conn.execute(_LOCK.where(instances.c.id == instance_id)).first()
+def lock_instance(conn: Connection, instance_id: str) -> InstanceRecord | None:
+    """The instance row, locked for this transaction (PostgreSQL FOR UPDATE; on SQLite the
+    write transaction began IMMEDIATE and holds the database's write lock)."""
+    row = conn.execute(_LOCK, {"instance_id": instance_id}).first()
     return _instance(row) if row is not None else None
+
+
+def load_state(conn: Connection, instance_id: str) -> tuple[str, str]:
+    row = conn.execute(_STATE, {"instance_id": instance_id}).one()
+    return row.state, row.serializer_version
+
+
+def ready_siblings(conn: Connection, instance_id: str, element_id: str) -> int:
+    return conn.execute(_READY_SIBLINGS, {"instance_id": instance_id, "element_id": element_id}).scalar()
+
+
+def deferred_completions(conn: Connection, instance_id: str) -> list:
+    return list(conn.execute(_DEFERRED, {"instance_id": instance_id}))
+
+
+def clear_deferred(conn: Connection, instance_id: str) -> None:
+    conn.execute(update(tasks).where(tasks.c.instance_id == instance_id,
+                                     tasks.c.deferred_seq.is_not(None)).values(deferred_seq=None))
 
 
 def instance_of_task(conn: Connection, task_id: str) -> str | None:
@@ -118,7 +144,7 @@ def insert_instance(conn: Connection, record: InstanceRecord, state: str, serial
                                        serializer_version=serializer_version))
 
 
-def save_instance(conn: Connection, record: InstanceRecord, state: str, serializer_version: str) -> None:
+def save_instance(conn: Connection, record: InstanceRecord) -> None:
     """Writes the instance under the version it was read at: a writer that somehow got past the
     lock cannot overwrite a newer state (the lock makes this a belt to its braces)."""
     done = conn.execute(_SAVE_INSTANCE, {
@@ -126,10 +152,13 @@ def save_instance(conn: Connection, record: InstanceRecord, state: str, serializ
         "variables": record.variables, "error": record.error,
         "definition_id": record.definition_id, "version": record.version,
         "updated_at": record.updated_at, "ended_at": record.ended_at,
-        "lock_version": record.lock_version + 1})
+        "lock_version": record.lock_version + 1, "deferred_count": record.deferred_count})
     if done.rowcount != 1:
         raise Conflict("the instance changed meanwhile; try again", code="stale_state")
     record.lock_version += 1
+
+
+def save_state(conn: Connection, record: InstanceRecord, state: str, serializer_version: str) -> None:
     conn.execute(_SAVE_STATE, {"b_id": record.id, "state": state,
                                "serializer_version": serializer_version})
 

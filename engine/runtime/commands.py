@@ -13,7 +13,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..persistence import store
 from ..persistence.models import Definition, Instance
 from ..persistence.store import TaskRecord
-from . import routing
+from . import deferral, routing
 from .principal import Principal
 from .runtime import Runtime
 from .unit_of_work import ANY_STATUS, Step, new_instance, on_instance
@@ -80,16 +80,19 @@ def complete(rt: Runtime, actor: Principal, task_id: str, data: dict) -> TaskRec
         task = _ready_task(step, task_id)
         routing.require_unclaimed_by_others(actor, task)
         cleaned = _validated(step, task, data)
+        task.assignee = task.assignee or actor.username
+        task.state, task.completed_by, task.completed_at = "completed", actor.username, step.now
+        step.record("task.completed", element=task.element_id, task_id=task_id,
+                    data={"data": cleaned})
+        if deferral.try_defer(step, task, cleaned):
+            return task
         spiff_task = step.workflow.get_task_from_id(UUID(task_id))
         if spiff_task is None or not spiff_task.has_state(TaskState.READY):
             raise Conflict("task is no longer ready", code="task_not_ready")
-        task.assignee = task.assignee or actor.username
-        task.state, task.completed_by, task.completed_at = "completed", actor.username, step.now
         store.update_task(step.conn, task_id, state=task.state, assignee=task.assignee,
-                          completed_by=task.completed_by, completed_at=task.completed_at)
+                          completed_by=task.completed_by, completed_at=task.completed_at,
+                          result=cleaned)
         spiff_task.data.update(cleaned)
-        step.record("task.completed", element=task.element_id, task_id=task_id,
-                    data={"data": cleaned})
         step.advance(spiff_task.run)
     return task
 

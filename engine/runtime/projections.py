@@ -47,7 +47,8 @@ def _task_record(step, spiff_task) -> TaskRecord:
         id=str(spiff_task.id), instance_id=step.instance.id, element_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, candidate_groups=groups,
         candidate_users=users, assignee=None, due_at=None, form_key=task_properties.form_key(spec),
-        state="ready", data=public_data(spiff_task.data), created_at=step.now,
+        state="ready", data=public_data(spiff_task.data), result=None, deferred_seq=None,
+        created_at=step.now,
         completed_at=None, completed_by=None)
 
 

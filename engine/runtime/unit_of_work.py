@@ -18,7 +18,7 @@ from ..definitions.cache import LoadedDefinition
 from ..errors import Conflict, NotFound
 from ..persistence import store
 from ..persistence.store import InstanceRecord
-from . import projections
+from . import deferral, projections
 from .audit import Journal
 from .jsonable import jsonable, public_data
 from .principal import Principal
@@ -32,12 +32,32 @@ class Step:
     """What a command works with while it holds the instance."""
 
     def __init__(self, rt: Runtime, conn: Connection, instance: InstanceRecord,
-                 workflow: BpmnWorkflow, definition: LoadedDefinition, actor: Principal):
+                 definition: LoadedDefinition, actor: Principal,
+                 workflow: BpmnWorkflow | None = None):
         self.rt, self.conn, self.instance = rt, conn, instance
-        self.workflow, self.definition, self.actor = workflow, definition, actor
+        self.definition, self.actor = definition, actor
+        self._workflow = workflow
         self.now = rt.clock.now()
         self.journal = Journal()
         self.opened: list = []  # tasks this step made ready, for the caller's answer
+
+    @property
+    def loaded(self) -> bool:
+        return self._workflow is not None
+
+    @property
+    def workflow(self) -> BpmnWorkflow:
+        """Loaded on first use: commands that only touch rows (claims, suspensions, deferred
+        unit completions) never pay for deserializing the workflow."""
+        if self._workflow is None:
+            state, version = store.load_state(self.conn, self.instance.id)
+            workflow = self.rt.serializer.workflow_from_text(
+                state, version, self.definition.spec, self.definition.subprocess_specs)
+            workflow.script_engine = self.rt.script_engine
+            if self.instance.deferred_count:
+                deferral.replay(self, workflow)
+            self._workflow = workflow
+        return self._workflow
 
     def record(self, type: str, *, actor: str | None = None, element: str | None = None,
                task_id: str | None = None, data: dict[str, Any] | None = None) -> None:
@@ -80,9 +100,13 @@ class Step:
         if self.rt.before_save is not None:
             self.rt.before_save()
         instance = self.instance
+        instance.updated_at = self.now
+        if not self.loaded:  # only rows changed; the workflow is as it was
+            store.save_instance(self.conn, instance)
+            store.append_events(self.conn, self.journal.events, self.journal.messages)
+            return
         last = self.workflow.last_task
         instance.variables = public_data(last.data if last is not None else self.workflow.data)
-        instance.updated_at = self.now
         if instance.status == "running" and self.workflow.is_completed():
             instance.status, instance.ended_at = "completed", self.now
             self.record("instance.completed", actor="system")
@@ -90,7 +114,8 @@ class Step:
         if new:
             store.insert_instance(self.conn, instance, state, self.rt.serializer.version)
         else:
-            store.save_instance(self.conn, instance, state, self.rt.serializer.version)
+            store.save_instance(self.conn, instance)
+            store.save_state(self.conn, instance, state, self.rt.serializer.version)
         projections.refresh(self, new=new)
         store.append_events(self.conn, self.journal.events, self.journal.messages)
 
@@ -109,16 +134,11 @@ def on_instance(rt: Runtime, instance_id: str | Callable[[Connection], str], act
         conn = session.connection()
         if callable(instance_id):
             instance_id = instance_id(conn)
-        locked = store.lock_instance(conn, instance_id)
-        if locked is None:
+        instance = store.lock_instance(conn, instance_id)
+        if instance is None:
             raise NotFound(f"instance {instance_id} not found", code="instance_not_found")
-        instance, state, serializer_version = locked
         _require_status(instance, allow)
-        definition = rt.definitions.get(session, instance.definition_id)
-        workflow = rt.serializer.workflow_from_text(state, serializer_version,
-                                                    definition.spec, definition.subprocess_specs)
-        workflow.script_engine = rt.script_engine
-        step = Step(rt, conn, instance, workflow, definition, actor)
+        step = Step(rt, conn, instance, rt.definitions.get(conn, instance.definition_id), actor)
         yield step
         step.save()
 
@@ -135,7 +155,7 @@ def new_instance(rt: Runtime, session, definition: LoadedDefinition, actor: Prin
         id=uuid.uuid4().hex, definition_id=definition.id, definition_key=definition.key,
         version=definition.version, business_key=business_key, status="running",
         variables=jsonable(variables), error=None, started_by=actor.username, lock_version=1,
-        created_at=now, updated_at=now, ended_at=None)
-    step = Step(rt, session.connection(), instance, workflow, definition, actor)
+        deferred_count=0, created_at=now, updated_at=now, ended_at=None)
+    step = Step(rt, session.connection(), instance, definition, actor, workflow)
     yield step
     step.save(new=True)
