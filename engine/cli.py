@@ -36,14 +36,16 @@ def migrate() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--workers", default=1, show_default=True, type=int, help="processes")
+@click.option("--threads", default=4, show_default=True, type=int, help="threads per process")
+@click.option("--access-log", is_flag=True, help="log every request to standard output")
+def serve(host: str, port: int, workers: int, threads: int, access_log: bool) -> None:
     """Migrate, deploy the shipped processes, and serve the API with gunicorn."""
     from .serving import serve as run
     rt = _runtime()
     _deploy_shipped(rt)
     rt.db.dispose()  # each gunicorn worker opens its own connections after the fork
-    run(host=host, port=port, workers=workers)
+    run(host=host, port=port, workers=workers, threads=threads, access_log=access_log)
 
 
 def _deploy_shipped(rt) -> None:

@@ -38,5 +38,5 @@ def authenticate() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("a bearer token is required", code="missing_token")
-    with runtime().db.read() as session:
-        g.principal = principal_for_token(session, token.strip())
+    with runtime().db.connect() as conn:
+        g.principal = principal_for_token(conn, token.strip())

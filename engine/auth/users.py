@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Invalid, Unauthorized
@@ -51,7 +51,7 @@ def token_for_password(session: Session, username: str, password: str, now: date
     return issue_token(session, user, now)
 
 
-def principal_for_token(session: Session, token: str) -> Principal:
+def principal_for_token(session: Session | Connection, token: str) -> Principal:
     rows = session.execute(_PRINCIPAL, {"digest": token_digest(token)}).all()
     if not rows:
         raise Unauthorized("unknown or revoked token", code="bad_token")

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,8 +50,8 @@ class Database:
         self.engine = make_engine(url)
         self.dialect = self.engine.dialect.name
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = sessionmaker(self.engine.execution_options(**{_WRITE: True}),
-                                    expire_on_commit=False)
+        self._write_engine = self.engine.execution_options(**{_WRITE: True})
+        self._writer = sessionmaker(self._write_engine, expire_on_commit=False)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -63,6 +63,18 @@ class Database:
         """One transaction that commits when the block ends and rolls back if it raises."""
         with self._writer() as session, session.begin():
             yield session
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A plain connection for reads on the hot path (no ORM session to set up)."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction on a plain connection: what every runtime step runs in."""
+        with self._write_engine.begin() as conn:
+            yield conn
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -83,6 +83,13 @@ _READY_SIBLINGS = select(func.count()).select_from(tasks).where(
 _DEFERRED = (select(tasks.c.id, tasks.c.result)
              .where(tasks.c.instance_id == bindparam("instance_id"), tasks.c.deferred_seq.is_not(None))
              .order_by(tasks.c.deferred_seq))
+_COMPLETE_TASK = update(tasks).where(tasks.c.id == bindparam("b_id")).values(
+    {c: bindparam(c) for c in ("state", "assignee", "completed_by", "completed_at", "result",
+                               "deferred_seq")})
+_ASSIGN_TASK = update(tasks).where(tasks.c.id == bindparam("b_id")).values(assignee=bindparam("assignee"))
+_INSERT_TASKS, _INSERT_CANDIDATES = insert(tasks), insert(candidates)
+_INSERT_INSTANCE, _INSERT_STATE = insert(instances), insert(states)
+_INSERT_EVENTS, _INSERT_OUTBOX, _INSERT_WAITS = insert(audit_events), insert(outbox), insert(waits)
 _WAITS = select(waits.c.message_name).where(waits.c.instance_id == bindparam("instance_id"))
 
 
@@ -138,10 +145,9 @@ def projected_tasks(conn: Connection, instance_id: str, ready_ids: list[str]) ->
 
 
 def insert_instance(conn: Connection, record: InstanceRecord, state: str, serializer_version: str) -> None:
-    conn.execute(insert(instances).values(**{f.name: getattr(record, f.name)
-                                             for f in fields(InstanceRecord)}))
-    conn.execute(insert(states).values(instance_id=record.id, state=state,
-                                       serializer_version=serializer_version))
+    conn.execute(_INSERT_INSTANCE, {f.name: getattr(record, f.name) for f in fields(InstanceRecord)})
+    conn.execute(_INSERT_STATE, {"instance_id": record.id, "state": state,
+                                 "serializer_version": serializer_version})
 
 
 def save_instance(conn: Connection, record: InstanceRecord) -> None:
@@ -163,8 +169,15 @@ def save_state(conn: Connection, record: InstanceRecord, state: str, serializer_
                                "serializer_version": serializer_version})
 
 
-def update_task(conn: Connection, task_id: str, **values: Any) -> None:
-    conn.execute(update(tasks).where(tasks.c.id == task_id).values(**values))
+def complete_task(conn: Connection, task: TaskRecord) -> None:
+    conn.execute(_COMPLETE_TASK, {"b_id": task.id, "state": task.state, "assignee": task.assignee,
+                                  "completed_by": task.completed_by,
+                                  "completed_at": task.completed_at, "result": task.result,
+                                  "deferred_seq": task.deferred_seq})
+
+
+def assign_task(conn: Connection, task_id: str, assignee: str | None) -> None:
+    conn.execute(_ASSIGN_TASK, {"b_id": task_id, "assignee": assignee})
 
 
 def close_tasks(conn: Connection, task_ids: Iterable[str], state: str) -> None:
@@ -178,7 +191,7 @@ def open_tasks(conn: Connection, records: list[TaskRecord], reopened: set[str]) 
     values = [{f.name: getattr(r, f.name) for f in fields(TaskRecord)} for r in records]
     fresh = [v for v in values if v["id"] not in reopened]
     if fresh:
-        conn.execute(insert(tasks), fresh)
+        conn.execute(_INSERT_TASKS, fresh)
     for v in values:
         if v["id"] in reopened:
             conn.execute(update(tasks).where(tasks.c.id == v["id"]).values(**v))
@@ -189,7 +202,7 @@ def open_tasks(conn: Connection, records: list[TaskRecord], reopened: set[str]) 
             for kind, people in (("group", r.candidate_groups), ("user", r.candidate_users))
             for who in dict.fromkeys(people)]
     if rows:
-        conn.execute(insert(candidates), rows)
+        conn.execute(_INSERT_CANDIDATES, rows)
 
 
 def waiting_messages(conn: Connection, instance_id: str) -> set[str]:
@@ -202,12 +215,12 @@ def set_waiting_messages(conn: Connection, instance_id: str, business_key: str |
         conn.execute(delete(waits).where(waits.c.instance_id == instance_id,
                                          waits.c.message_name.in_(sorted(gone))))
     if new:
-        conn.execute(insert(waits), [{"instance_id": instance_id, "message_name": name,
+        conn.execute(_INSERT_WAITS, [{"instance_id": instance_id, "message_name": name,
                                       "business_key": business_key} for name in sorted(new)])
 
 
 def append_events(conn: Connection, events: list[dict], messages: list[dict]) -> None:
     if events:
-        conn.execute(insert(audit_events), events)
+        conn.execute(_INSERT_EVENTS, events)
     if messages:
-        conn.execute(insert(outbox), messages)
+        conn.execute(_INSERT_OUTBOX, messages)

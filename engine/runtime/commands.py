@@ -89,9 +89,8 @@ def complete(rt: Runtime, actor: Principal, task_id: str, data: dict) -> TaskRec
         spiff_task = step.workflow.get_task_from_id(UUID(task_id))
         if spiff_task is None or not spiff_task.has_state(TaskState.READY):
             raise Conflict("task is no longer ready", code="task_not_ready")
-        store.update_task(step.conn, task_id, state=task.state, assignee=task.assignee,
-                          completed_by=task.completed_by, completed_at=task.completed_at,
-                          result=cleaned)
+        task.result = cleaned
+        store.complete_task(step.conn, task)
         spiff_task.data.update(cleaned)
         step.advance(spiff_task.run)
     return task
@@ -115,7 +114,7 @@ def claim(rt: Runtime, actor: Principal, task_id: str) -> TaskRecord:
         routing.require_unclaimed_by_others(actor, task)
         if task.assignee != actor.username:
             task.assignee = actor.username
-            store.update_task(step.conn, task_id, assignee=task.assignee)
+            store.assign_task(step.conn, task_id, task.assignee)
             step.record("task.claimed", element=task.element_id, task_id=task_id)
     return task
 
@@ -127,6 +126,6 @@ def unclaim(rt: Runtime, actor: Principal, task_id: str) -> TaskRecord:
             if task.assignee != actor.username and not actor.is_admin:
                 raise Forbidden(f"task is claimed by {task.assignee}", code="claimed_by_other")
             task.assignee = None
-            store.update_task(step.conn, task_id, assignee=None)
+            store.assign_task(step.conn, task_id, None)
             step.record("task.unclaimed", element=task.element_id, task_id=task_id)
     return task

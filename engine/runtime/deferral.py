@@ -40,10 +40,8 @@ def try_defer(step, task: TaskRecord, cleaned: dict) -> bool:
         return False
     if store.ready_siblings(step.conn, step.instance.id, task.element_id) <= 1:
         return False  # the last unit closes the stage: it takes the full path
-    task.deferred_seq = step.instance.lock_version
-    store.update_task(step.conn, task.id, state=task.state, assignee=task.assignee,
-                      completed_by=task.completed_by, completed_at=task.completed_at,
-                      result=cleaned, deferred_seq=task.deferred_seq)
+    task.result, task.deferred_seq = cleaned, step.instance.lock_version
+    store.complete_task(step.conn, task)
     step.instance.deferred_count += 1
     return True
 

@@ -130,8 +130,7 @@ def on_instance(rt: Runtime, instance_id: str | Callable[[Connection], str], act
                 *, allow: tuple[str, ...] = ("running",)) -> Iterator[Step]:
     """`instance_id` may be a function that finds it inside the transaction (a task's
     instance), so the lookup costs no transaction of its own."""
-    with rt.db.write() as session:
-        conn = session.connection()
+    with rt.db.transaction() as conn:
         if callable(instance_id):
             instance_id = instance_id(conn)
         instance = store.lock_instance(conn, instance_id)
