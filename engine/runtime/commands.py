@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from SpiffWorkflow.util.task import TaskState
 
@@ -22,16 +22,14 @@ from .unit_of_work import ANY_STATUS, Step, new_instance, on_instance
 def start(rt: Runtime, actor: Principal, key: str, *, version: int | None = None,
           business_key: str | None = None, variables: dict | None = None) -> Step:
     try:
-        with rt.db.write() as session:
-            row = _definition(session, key, version)
-            definition = rt.definitions.get(session, row.id)
+        with rt.db.transaction() as conn:
+            row = _definition(conn, key, version)
+            definition = rt.definitions.get(conn, row.id)
             if not actor.is_admin and not actor.groups.intersection(definition.start_groups):
                 raise Forbidden(f"you may not start {key}", code="start_not_allowed")
-            if business_key is not None and session.scalar(
-                    select(Instance.id).where(Instance.definition_key == key,
-                                              Instance.business_key == business_key)):
+            if business_key is not None and conn.execute(_TAKEN, {"key": key, "business_key": business_key}).first():
                 raise _duplicate(key, business_key)
-            with new_instance(rt, session, definition, actor, business_key, variables or {}) as step:
+            with new_instance(rt, conn, definition, actor, business_key, variables or {}) as step:
                 step.record("instance.started", data={"definition": key, "version": row.version,
                                                       "business_key": business_key,
                                                       "variables": step.instance.variables})
@@ -46,11 +44,17 @@ def _duplicate(key: str, business_key: str | None) -> Conflict:
                     code="duplicate_business_key")
 
 
-def _definition(session, key: str, version: int | None) -> Definition:
-    query = select(Definition.id, Definition.version).where(Definition.key == key)
-    query = query.where(Definition.version == version) if version else query.order_by(
-        Definition.version.desc())
-    row = session.execute(query.limit(1)).first()
+_LATEST = (select(Definition.id, Definition.version).where(Definition.key == bindparam("key"))
+           .order_by(Definition.version.desc()).limit(1))
+_VERSION = select(Definition.id, Definition.version).where(
+    Definition.key == bindparam("key"), Definition.version == bindparam("version"))
+_TAKEN = select(Instance.id).where(Instance.definition_key == bindparam("key"),
+                                   Instance.business_key == bindparam("business_key"))
+
+
+def _definition(conn, key: str, version: int | None):
+    query = _VERSION if version else _LATEST
+    row = conn.execute(query, {"key": key, "version": version} if version else {"key": key}).first()
     if row is None:
         raise NotFound(f"definition {key}" + (f" version {version}" if version else "") + " not found",
                        code="definition_not_found")

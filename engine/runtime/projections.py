@@ -2,6 +2,7 @@
 in the step's transaction, so readers answer from indexed rows and never load a workflow."""
 from __future__ import annotations
 
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.util.task import TaskState
 
 from ..definitions import task_properties
@@ -47,9 +48,21 @@ def _task_record(step, spiff_task) -> TaskRecord:
         id=str(spiff_task.id), instance_id=step.instance.id, element_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, candidate_groups=groups,
         candidate_users=users, assignee=None, due_at=None, form_key=task_properties.form_key(spec),
-        state="ready", data=public_data(spiff_task.data), result=None, deferred_seq=None,
+        state="ready", data=_input_data(spiff_task), result=None, deferred_seq=None,
         created_at=step.now,
         completed_at=None, completed_by=None)
+
+
+def _input_data(spiff_task) -> dict:
+    """The task's data as its form shows it. A unit of a multi-instance stage carries its own
+    item; the whole collection it came from is left out, or a 145-unit stage would store the
+    collection 145 times."""
+    data = public_data(spiff_task.data)
+    parent = getattr(spiff_task.parent, "task_spec", None)
+    collection = getattr(getattr(parent, "data_input", None), "bpmn_id", None)
+    if isinstance(parent, MultiInstanceTask) and collection:
+        data.pop(collection, None)
+    return data
 
 
 def refresh_messages(step, new: bool) -> None:

@@ -143,7 +143,7 @@ def on_instance(rt: Runtime, instance_id: str | Callable[[Connection], str], act
 
 
 @contextmanager
-def new_instance(rt: Runtime, session, definition: LoadedDefinition, actor: Principal,
+def new_instance(rt: Runtime, conn: Connection, definition: LoadedDefinition, actor: Principal,
                  business_key: str | None, variables: dict) -> Iterator[Step]:
     """A start is a step too, on an instance that exists from this transaction on."""
     now = rt.clock.now()
@@ -155,6 +155,6 @@ def new_instance(rt: Runtime, session, definition: LoadedDefinition, actor: Prin
         version=definition.version, business_key=business_key, status="running",
         variables=jsonable(variables), error=None, started_by=actor.username, lock_version=1,
         deferred_count=0, created_at=now, updated_at=now, ended_at=None)
-    step = Step(rt, session.connection(), instance, definition, actor, workflow)
+    step = Step(rt, conn, instance, definition, actor, workflow)
     yield step
     step.save(new=True)
