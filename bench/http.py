@@ -19,6 +19,7 @@ import requests
 from . import CHAIN, FILL_DATA, MODEL_FILES, UNITS, units
 
 Samples = dict[str, list[float]]
+IDLE_SECONDS = 2.0  # below gunicorn's keep-alive (5 s): an idle client opens a fresh connection
 _stop = threading.Event()  # set when one client fails, so the others end their loops early
 
 
@@ -33,8 +34,10 @@ class Client:
     def __init__(self, base: str, token: str | None):
         self.base = base
         parts = urlsplit(base)
-        self.connection = HTTPConnection(parts.hostname, parts.port, timeout=120)
+        self.address = (parts.hostname, parts.port)
+        self.connection = HTTPConnection(*self.address, timeout=120)
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.last_used = perf_counter()
 
     def call(self, method: str, path: str, *, expect=(200,), json_body=None, params=None, files=None):
         """→ (decoded JSON, seconds)."""
@@ -47,11 +50,15 @@ class Client:
         url = f"/api/v1{path}" + (f"?{urlencode(params)}" if params else "")
         body = json.dumps(json_body).encode() if json_body is not None else None
         headers = {**self.headers, "Content-Type": "application/json"} if body else self.headers
+        if perf_counter() - self.last_used > IDLE_SECONDS:  # the server has closed it by now
+            self.connection.close()
+            self.connection = HTTPConnection(*self.address, timeout=120)
         began = perf_counter()
         self.connection.request(method, url, body=body, headers=headers)
         response = self.connection.getresponse()
         text = response.read()
         took = perf_counter() - began
+        self.last_used = perf_counter()
         if response.status not in expect:
             raise ServerMisbehaved(method, url, json_body, response.status, text.decode(errors="replace"))
         return json.loads(text), took

@@ -61,17 +61,23 @@ def _truncate_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        target = tmp_path / "kaoping.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), target)
-        return f"sqlite:///{target}"
+@pytest.fixture
+def postgres_url(request) -> str:
+    """An emptied, migrated PostgreSQL database, or a skip that says why there is none."""
     if not POSTGRES_URL:
         pytest.skip("PostgreSQL run skipped: KAOPING_TEST_POSTGRES_URL is not set")
     url = request.getfixturevalue("postgres_migrated")
     _truncate_postgres(url)
     return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
+    target = tmp_path / "kaoping.db"
+    shutil.copy(request.getfixturevalue("sqlite_template"), target)
+    return f"sqlite:///{target}"
 
 
 @pytest.fixture

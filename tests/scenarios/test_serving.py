@@ -14,7 +14,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from ..conftest import FIXTURES, POSTGRES_URL, _truncate_postgres
+from ..conftest import FIXTURES
 
 pytestmark = pytest.mark.slow
 
@@ -25,15 +25,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture
-def postgres_url(request) -> str:
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL run skipped: KAOPING_TEST_POSTGRES_URL is not set")
-    url = request.getfixturevalue("postgres_migrated")
-    _truncate_postgres(url)
-    return url
 
 
 @pytest.fixture
