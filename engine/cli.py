@@ -54,6 +54,23 @@ def _deploy_shipped(rt) -> None:
         click.echo(line)
 
 
+@main.command()
+@click.option("--once", is_flag=True, help="fire what is due now, then exit")
+@click.option("--interval", default=1.0, show_default=True, type=float, help="seconds between scans")
+@click.option("--verbose", is_flag=True, help="print a line for every timer fired")
+def scheduler(once: bool, interval: float, verbose: bool) -> None:
+    """The scheduler alone: fires due timers, start occurrences and due dates (several may
+    run against one PostgreSQL; each timer fires once)."""
+    from .scheduler.service import SchedulerService
+    rt = _runtime()
+    report = (lambda row: click.echo(f"fired {row.kind} {row.id} {row.element_id}", nl=True)) if verbose else None
+    service = SchedulerService(rt, interval, on_fired=report)
+    if once:
+        click.echo(f"fired {service.tick()}")
+        return
+    service.run_forever()
+
+
 @main.group()
 def users() -> None:
     """Accounts."""
@@ -79,12 +96,11 @@ def users_create(name: str, admin: bool, groups: tuple[str, ...], password: str 
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def deploy(files: tuple[str, ...]) -> None:
     """Validate and deploy BPMN, DMN and form files together, as POST /definitions does."""
-    from .definitions.deploy import deploy as run
+    from .runtime.deployment import deploy_files
     rt = _runtime()
     payload = [(Path(f).name, Path(f).read_bytes()) for f in files]
-    with _errors(), rt.db.write() as session:
-        for item in run(session, payload, actor="cli", now=rt.clock.now(),
-                        forms_dir=rt.settings.forms_dir, serializer=rt.serializer):
+    with _errors():
+        for item in deploy_files(rt, payload, "cli"):
             state = "deployed" if item.created else "unchanged"
             click.echo(f"{state} {item.definition.key} version {item.definition.version}")
 

@@ -21,7 +21,14 @@ class _Gunicorn(BaseApplication):
 
     def load(self):
         from .app import create_app
-        return create_app()
+        from .scheduler.service import SchedulerService
+        app = create_app()
+        rt = app.extensions["kaoping"]
+        if rt.settings.scheduler:  # one per worker: claims keep each firing single
+            service = SchedulerService(rt)
+            service.start_background()
+            app.extensions["kaoping_scheduler"] = service
+        return app
 
 
 def serve(*, host: str, port: int, workers: int, threads: int = 4, access_log: bool = False) -> None:

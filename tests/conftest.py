@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -92,8 +93,14 @@ def settings(database_url, tmp_path) -> Settings:
 
 
 @pytest.fixture
-def rt(settings, clock):
-    runtime = Runtime.create(settings, clock=clock)
+def rt(request, settings, clock):
+    """The engine; a test marked `controlled_clock("2021-10-01T00:00:00+08:00")` gets the
+    database-backed controlled clock that the API can move, as KAOPING_CONTROLLED_CLOCK=1 does."""
+    marker = request.node.get_closest_marker("controlled_clock")
+    if marker is not None:
+        runtime = Runtime.create(replace(settings, controlled_clock=True, clock_start=marker.args[0]))
+    else:
+        runtime = Runtime.create(settings, clock=clock)
     yield runtime
     runtime.db.dispose()
 

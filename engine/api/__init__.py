@@ -5,7 +5,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from ..errors import KaopingError
-from . import auth, definitions, errors, instances, messages, meta, tasks
+from . import auth, clock, definitions, errors, instances, messages, meta, tasks, timers
 from .context import authenticate
 
 
@@ -21,7 +21,7 @@ def init_api(app: Flask) -> None:
         API_SPEC_OPTIONS={"components": {"securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}]})
     api = KaopingApi(app)
-    for module in (meta, auth, definitions, instances, tasks, messages):
+    for module in (meta, auth, definitions, instances, tasks, messages, timers, clock):
         api.register_blueprint(module.blp)
     app.before_request(authenticate)
     app.register_error_handler(KaopingError, errors.domain_error)

@@ -4,7 +4,7 @@ from flask import Response, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from ..definitions.deploy import deploy
+from ..runtime.deployment import deploy_files
 from ..errors import BadRequest, NotFound, TooLarge
 from ..persistence import queries
 from ..persistence.models import Definition
@@ -22,10 +22,8 @@ def create():
     caller = require_admin()
     rt = runtime()
     files = _uploaded_files(rt.settings.max_upload_bytes)
-    with rt.db.write() as session:
-        deployed = deploy(session, files, actor=caller.username, now=rt.clock.now(),
-                          forms_dir=rt.settings.forms_dir, serializer=rt.serializer)
-        body = {"definitions": [_definition(d.definition) for d in deployed]}
+    deployed = deploy_files(rt, files, caller.username)
+    body = {"definitions": [_definition(d.definition) for d in deployed]}
     return body, 201 if any(d.created for d in deployed) else 200
 
 

@@ -19,6 +19,7 @@ def health():
         database = "ok"
     except Exception:  # the answer to "is the database up" is the point of this endpoint
         database = "unavailable"
-    scheduler = current_app.extensions.get("kaoping_scheduler_state", "stopped")
+    service = current_app.extensions.get("kaoping_scheduler")
+    scheduler = service.state if service is not None else "off"
     return {"status": "ok" if database == "ok" else "degraded", "database": database,
             "scheduler": scheduler}

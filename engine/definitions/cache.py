@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 
 from ..errors import NotFound
+from .timers import TIMER_DEFINITIONS
 from ..runtime.deferral import deferrable_elements
 from ..persistence.models import Definition
 from ..persistence.state import StateSerializer
@@ -29,6 +30,7 @@ class LoadedDefinition:
     start_groups: tuple[str, ...]
     catches_messages: bool
     deferrable: frozenset[str]  # units whose completion may wait for their stage's last one
+    has_timers: bool
 
 
 class DefinitionCache:
@@ -52,8 +54,8 @@ class DefinitionCache:
         spec, subs = self._serializer.specs_from_text(row.spec_cache)
         forms = {key: json.loads(text) for key, text in (row.files or {}).get("forms", {}).items()}
         loaded = LoadedDefinition(row.id, row.key, row.version, spec, subs, forms,
-                                  tuple(row.start_groups or ()), _catches_messages(spec, subs),
-                                  deferrable_elements(spec))
+                                  tuple(row.start_groups or ()), _has(spec, subs, MessageEventDefinition),
+                                  deferrable_elements(spec), _has(spec, subs, TIMER_DEFINITIONS))
         with self._lock:
             self._items[definition_id] = loaded
             while len(self._items) > self._size:
@@ -61,12 +63,12 @@ class DefinitionCache:
         return loaded
 
 
-def _catches_messages(spec, subprocess_specs: dict) -> bool:
-    """Whether any element of the process can wait for a message (checked once per version)."""
+def _has(spec, subprocess_specs: dict, kinds) -> bool:
+    """Whether any element of the process waits for such an event (checked once per version)."""
     for each in (spec, *subprocess_specs.values()):
         for task_spec in each.task_specs.values():
             definition = getattr(task_spec, "event_definition", None)
             inner = [definition, *(getattr(definition, "event_definitions", None) or ())]
-            if any(isinstance(d, MessageEventDefinition) for d in inner if d is not None):
+            if any(isinstance(d, kinds) for d in inner if d is not None):
                 return True
     return False

@@ -21,6 +21,7 @@ from . import task_properties
 from .bundle import Bundle, read_bundle, shipped_forms
 from .parser import KaopingParser, new_parser
 from .problems import DeployRejected, Problem
+from .timers import is_literal
 from .xml import parse_xml
 
 _DEPLOYED = "deployed:"
@@ -109,6 +110,8 @@ def _parse_process(parser, pid, forms, problems):
             elif key:
                 used_forms[key] = forms[key]
         for element, source, mode in collect_expressions(each):
+            if is_literal(source):
+                continue  # plain ISO 8601 timer text is read as text, never run (timers.py)
             for message in check_source(source, mode):
                 problems.append(Problem(filename, _line_of(tree, element), element,
                                         f"script refused: {message}"))

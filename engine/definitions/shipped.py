@@ -1,7 +1,7 @@
 """The processes that ship in `processes/`, deployed at start-up when they are new."""
 from __future__ import annotations
 
-from .deploy import deploy
+from ..runtime.deployment import deploy_files
 
 SUFFIXES = (".bpmn", ".dmn")
 
@@ -11,9 +11,6 @@ def deploy_shipped(rt) -> list[str]:
     files = sorted(p for p in directory.rglob("*") if p.suffix in SUFFIXES) if directory.exists() else []
     if not any(p.suffix == ".bpmn" for p in files):
         return []
-    with rt.db.write() as session:
-        deployed = deploy(session, [(p.name, p.read_bytes()) for p in files], actor="system",
-                          now=rt.clock.now(), forms_dir=rt.settings.forms_dir,
-                          serializer=rt.serializer)
-        return [f"{'deployed' if d.created else 'unchanged'} {d.definition.key} "
-                f"version {d.definition.version}" for d in deployed]
+    deployed = deploy_files(rt, [(p.name, p.read_bytes()) for p in files], "system")
+    return [f"{'deployed' if d.created else 'unchanged'} {d.definition.key} "
+            f"version {d.definition.version}" for d in deployed]

@@ -197,3 +197,37 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Timer(Base):
+    """The timer projection: everything that falls due, by due time, so the scheduler's scan is
+    one indexed query. Kinds: `timer` (a BPMN timer an instance waits on), `start` (the next
+    occurrence of a timer start event; no instance yet), `due` (a task's due date)."""
+
+    __tablename__ = "timers"
+    __table_args__ = (
+        Index("ix_timers_due", "due_at", "id"),
+        Index("ix_timers_instance", "instance_id", "kind"),
+        Index("ix_timers_task", "task_id"),
+        Index("ix_timers_definition_key", "definition_key", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    definition_id: Mapped[str] = mapped_column(String(32))
+    definition_key: Mapped[str] = mapped_column(String(255))
+    version: Mapped[int] = mapped_column(Integer)
+    instance_id: Mapped[str | None] = mapped_column(String(32))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(255))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ClockSetting(Base):
+    """The controlled clock (KAOPING_CONTROLLED_CLOCK=1): one row that every web worker and
+    scheduler process reads, so they all agree on the time."""
+
+    __tablename__ = "clock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    now: Mapped[datetime] = mapped_column(UtcDateTime)

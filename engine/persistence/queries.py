@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import BadRequest
 from ..runtime.principal import Principal
-from .models import AuditEvent, Definition, Instance, Task, TaskCandidate
+from .models import AuditEvent, Definition, Instance, Task, TaskCandidate, Timer
 
 MAX_LIMIT = 1000
 
@@ -166,3 +166,13 @@ def participates(session: Session, principal: Principal, instance_id: str) -> bo
         return True
     return session.scalar(select(Instance.id).where(Instance.id == instance_id,
                                                     Instance.started_by == principal.username)) is not None
+
+
+def list_timers(session: Session, *, limit: int = 100, after: str | None = None) -> Page:
+    query = select(Timer).where(Timer.kind.in_(("timer", "start")))
+    position = _uncursor(after)
+    if position:
+        query = query.where(or_(Timer.due_at > _dt(position[0]),
+                                and_(Timer.due_at == _dt(position[0]), Timer.id > position[1])))
+    rows = session.scalars(query.order_by(Timer.due_at, Timer.id).limit(limit + 1)).all()
+    return _page(list(rows), limit, lambda t: (t.due_at.isoformat(), t.id))

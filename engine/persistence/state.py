@@ -15,7 +15,10 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import (BpmnWorkflowConverter,
                                                             WorkflowConverter)
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from ..definitions.timers import TIMER_DEFINITIONS
 
 
 class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
@@ -40,6 +43,8 @@ class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
 def _config() -> dict:
     config = deepcopy(SPIFF_CONFIG)
     config[BpmnWorkflow] = SpecFreeWorkflowConverter
+    for definition in TIMER_DEFINITIONS:  # timers on the engine's clock (definitions/timers.py)
+        config[definition] = TimerConditionalEventDefinitionConverter
     return config
 
 

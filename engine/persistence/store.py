@@ -59,6 +59,8 @@ class TaskRecord:
 _INSTANCE_COLUMNS = [instances.c[f.name] for f in fields(InstanceRecord)]
 _TASK_COLUMNS = [tasks.c[f.name] for f in fields(TaskRecord)]
 _LOCK = select(*_INSTANCE_COLUMNS).where(instances.c.id == bindparam("instance_id")).with_for_update()
+_LOCK_OR_SKIP = (select(*_INSTANCE_COLUMNS).where(instances.c.id == bindparam("instance_id"))
+                 .with_for_update(skip_locked=True))
 _STATE = select(states.c.state, states.c.serializer_version).where(
     states.c.instance_id == bindparam("instance_id"))
 
@@ -103,11 +105,16 @@ def task_record(row) -> TaskRecord:
     return TaskRecord(**{f.name: values[f.name] for f in fields(TaskRecord)})
 
 
-def lock_instance(conn: Connection, instance_id: str) -> InstanceRecord | None:
+def lock_instance(conn: Connection, instance_id: str, *, skip_locked: bool = False) -> InstanceRecord | None:
     """The instance row, locked for this transaction (PostgreSQL FOR UPDATE; on SQLite the
-    write transaction began IMMEDIATE and holds the database's write lock)."""
-    row = conn.execute(_LOCK, {"instance_id": instance_id}).first()
+    write transaction began IMMEDIATE and holds the database's write lock). With
+    `skip_locked`, None also when another transaction holds it (schedulers move on)."""
+    row = conn.execute(_LOCK_OR_SKIP if skip_locked else _LOCK, {"instance_id": instance_id}).first()
     return _instance(row) if row is not None else None
+
+
+def instance_exists(conn: Connection, instance_id: str) -> bool:
+    return conn.execute(select(instances.c.id).where(instances.c.id == instance_id)).first() is not None
 
 
 def load_state(conn: Connection, instance_id: str) -> tuple[str, str]:

@@ -1,6 +1,7 @@
 """The commands that change an instance. Each is a thin rule over one unit of work."""
 from __future__ import annotations
 
+from typing import Callable
 from uuid import UUID
 
 from sqlalchemy import bindparam, select
@@ -10,7 +11,7 @@ from SpiffWorkflow.util.task import TaskState
 from forms.validation import FormInvalid, validate_submission
 
 from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..persistence import store
+from ..persistence import store, timer_rows
 from ..persistence.models import Definition, Instance
 from ..persistence.store import TaskRecord
 from . import deferral, routing
@@ -27,16 +28,30 @@ def start(rt: Runtime, actor: Principal, key: str, *, version: int | None = None
             definition = rt.definitions.get(conn, row.id)
             if not actor.is_admin and not actor.groups.intersection(definition.start_groups):
                 raise Forbidden(f"you may not start {key}", code="start_not_allowed")
-            if business_key is not None and conn.execute(_TAKEN, {"key": key, "business_key": business_key}).first():
-                raise _duplicate(key, business_key)
-            with new_instance(rt, conn, definition, actor, business_key, variables or {}) as step:
-                step.record("instance.started", data={"definition": key, "version": row.version,
-                                                      "business_key": business_key,
-                                                      "variables": step.instance.variables})
-                step.advance()
-        return step
-    except IntegrityError:  # the unique index settles a race the check above could not see
+            return start_in(rt, conn, actor, definition, business_key, variables or {})
+    except IntegrityError:  # the unique index settles a race the check in start_in could not see
         raise _duplicate(key, business_key) from None
+
+
+def start_in(rt: Runtime, conn, actor: Principal, definition, business_key: str | None,
+             variables: dict, before: Callable[[Step], None] | None = None) -> Step:
+    """Starts an instance inside the caller's transaction (the API's, or the scheduler's
+    together with its claim on a start occurrence)."""
+    if business_key is not None and business_key_taken(conn, definition.key, business_key):
+        raise _duplicate(definition.key, business_key)
+    with new_instance(rt, conn, definition, actor, business_key, variables) as step:
+        if before is not None:
+            before(step)
+        step.record("instance.started", data={"definition": definition.key,
+                                              "version": definition.version,
+                                              "business_key": business_key,
+                                              "variables": step.instance.variables})
+        step.advance()
+    return step
+
+
+def business_key_taken(conn, key: str, business_key: str) -> bool:
+    return conn.execute(_TAKEN, {"key": key, "business_key": business_key}).first() is not None
 
 
 def _duplicate(key: str, business_key: str | None) -> Conflict:
@@ -95,6 +110,7 @@ def complete(rt: Runtime, actor: Principal, task_id: str, data: dict) -> TaskRec
             raise Conflict("task is no longer ready", code="task_not_ready")
         task.result = cleaned
         store.complete_task(step.conn, task)
+        timer_rows.remove_task_due_dates(step.conn, [task.id] if task.due_at else [])
         spiff_task.data.update(cleaned)
         step.advance(spiff_task.run)
     return task

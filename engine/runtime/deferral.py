@@ -18,7 +18,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import ParallelMultiInstanceTask
 
 from ..definitions import task_properties
-from ..persistence import store
+from ..persistence import store, timer_rows
 from ..persistence.store import TaskRecord
 
 
@@ -42,6 +42,7 @@ def try_defer(step, task: TaskRecord, cleaned: dict) -> bool:
         return False  # the last unit closes the stage: it takes the full path
     task.result, task.deferred_seq = cleaned, step.instance.lock_version
     store.complete_task(step.conn, task)
+    timer_rows.remove_task_due_dates(step.conn, [task.id] if task.due_at else [])
     step.instance.deferred_count += 1
     return True
 

@@ -6,15 +6,16 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.util.task import TaskState
 
 from ..definitions import task_properties
-from ..persistence import store
+from ..persistence import store, timer_rows
 from ..persistence.store import TaskRecord
-from . import routing
+from . import routing, timer_projection
 from .jsonable import public_data
 
 
 def refresh(step, *, new: bool = False) -> None:
     refresh_tasks(step, new)
     refresh_messages(step, new)
+    timer_projection.refresh(step, new)
 
 
 def ready_human_tasks(workflow) -> dict[str, object]:
@@ -29,15 +30,19 @@ def refresh_tasks(step, new: bool) -> None:
     ready = {} if ended else ready_human_tasks(step.workflow)
     rows = {} if new else store.projected_tasks(step.conn, step.instance.id, sorted(ready))
     listed = {task_id for task_id, state in rows.items() if state == "ready"}
-    store.close_tasks(step.conn, listed - ready.keys(), "cancelled")
+    closing = listed - ready.keys()
+    store.close_tasks(step.conn, closing, "cancelled")
+    timer_rows.remove_task_due_dates(step.conn, closing)
     opening = [_task_record(step, ready[task_id]) for task_id in sorted(ready.keys() - listed)]
     store.open_tasks(step.conn, opening, reopened={r.id for r in opening if r.id in rows})
+    timer_projection.add_due_dates(step, opening)
     for record in opening:
         step.opened.append(record)
         step.record("task.created", actor="system", element=record.element_id, task_id=record.id,
                     data={"name": record.name, "lane": record.lane,
                           "candidate_groups": record.candidate_groups,
-                          "candidate_users": record.candidate_users, "form_key": record.form_key})
+                          "candidate_users": record.candidate_users, "form_key": record.form_key,
+                          "due_at": record.due_at.isoformat() if record.due_at else None})
 
 
 def _task_record(step, spiff_task) -> TaskRecord:
@@ -47,7 +52,8 @@ def _task_record(step, spiff_task) -> TaskRecord:
     return TaskRecord(
         id=str(spiff_task.id), instance_id=step.instance.id, element_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, candidate_groups=groups,
-        candidate_users=users, assignee=None, due_at=None, form_key=task_properties.form_key(spec),
+        candidate_users=users, assignee=None, due_at=timer_projection.due_date(step, spiff_task),
+        form_key=task_properties.form_key(spec),
         state="ready", data=_input_data(spiff_task), result=None, deferred_seq=None,
         created_at=step.now,
         completed_at=None, completed_by=None)

@@ -7,7 +7,9 @@ from typing import Callable
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
-from ..clock import Clock, SystemClock
+from zoneinfo import ZoneInfo
+
+from ..clock import Clock, ControlledClock, SystemClock, parse_instant
 from ..config import Settings
 from ..definitions.cache import DefinitionCache
 from ..persistence.db import Database
@@ -29,13 +31,24 @@ class Runtime:
     @classmethod
     def create(cls, settings: Settings, *, clock: Clock | None = None,
                db: Database | None = None) -> "Runtime":
-        clock = clock or SystemClock(settings.timezone)
+        db = db or Database(settings.database_url)
+        clock = clock or _clock(settings, db)
         serializer = StateSerializer()
-        engine = make_script_engine(clock.now)
+        engine = make_script_engine(clock.now, zone=clock.zone)
         _set_time_limit(engine, settings.script_time_limit)
-        return cls(settings=settings, db=db or Database(settings.database_url), clock=clock,
+        return cls(settings=settings, db=db, clock=clock,
                    serializer=serializer, definitions=DefinitionCache(serializer),
                    script_engine=engine)
+
+
+def _clock(settings: Settings, db: Database) -> Clock:
+    if not settings.controlled_clock:
+        return SystemClock(settings.timezone)
+    zone = ZoneInfo(settings.timezone)
+    start = parse_instant(settings.clock_start, zone) if settings.clock_start else None
+    clock = ControlledClock(db.engine, settings.timezone, start)
+    clock.initialise()
+    return clock
 
 
 def _set_time_limit(engine: PythonScriptEngine, seconds: float) -> None:

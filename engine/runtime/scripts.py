@@ -16,6 +16,7 @@ from functools import lru_cache
 from time import monotonic
 from types import CodeType
 from typing import Any, Callable, Iterator
+from zoneinfo import ZoneInfo
 
 from RestrictedPython import (
     RestrictingNodeTransformer, compile_restricted_eval, compile_restricted_exec,
@@ -293,7 +294,8 @@ def _clocked_date(now: Callable[[], datetime]) -> type:
 
 
 def make_script_engine(now: Callable[[], datetime], helpers: dict[str, Any] | None = None, *,
-                       time_limit: float = DEFAULT_TIME_LIMIT) -> PythonScriptEngine:
+                       time_limit: float = DEFAULT_TIME_LIMIT, zone: ZoneInfo | None = None
+                       ) -> PythonScriptEngine:
     """A SpiffWorkflow script engine running everything in the sandbox.
 
     `now` is the injected clock; `helpers` are trusted callables/values made
@@ -306,7 +308,10 @@ def make_script_engine(now: Callable[[], datetime], helpers: dict[str, Any] | No
         'date': _clocked_date(now),
         'last_day_of_february': last_day_of_february, **(helpers or {}),
     }
-    return PythonScriptEngine(environment=SandboxedEnvironment(names, time_limit))
+    engine = PythonScriptEngine(environment=SandboxedEnvironment(names, time_limit))
+    # Timers (definitions/timers.py) read the same clock and zone through the engine they run on.
+    engine.now, engine.zone = now, zone or ZoneInfo("Asia/Shanghai")
+    return engine
 
 
 def _event_expressions(definition: Any) -> Iterator[str | None]:

@@ -14,9 +14,15 @@ from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import EscalationEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+
 from ..definitions.cache import LoadedDefinition
+from ..definitions.timers import TIMER_DEFINITIONS
 from ..errors import Conflict, NotFound
-from ..persistence import store
+from ..persistence import store, timer_rows
 from ..persistence.store import InstanceRecord
 from . import deferral, projections
 from .audit import Journal
@@ -24,6 +30,17 @@ from .jsonable import jsonable, public_data
 from .principal import Principal
 from .runtime import Runtime
 from .scripts import ScriptRefused
+
+def _fire_start_timers(workflow: BpmnWorkflow) -> None:
+    """A start event with a timer waits for nothing once an instance exists: the scheduler (or
+    whoever started it by hand) has decided the moment. Caught as SpiffWorkflow's own event
+    manager catches an event: the spec catches it, then the task is updated."""
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(task.task_spec, StartEvent) and isinstance(definition, TIMER_DEFINITIONS):
+            task.task_spec.catch(task, BpmnEvent(definition))
+            task.task_spec._update(task)
+
 
 ANY_STATUS = ("running", "suspended", "error", "completed", "cancelled")
 
@@ -79,7 +96,13 @@ class Step:
             self._incident(exc)
 
     def _observe(self, task) -> None:
-        if isinstance(task.task_spec, (ExclusiveGateway, InclusiveGateway)):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, EscalationEventDefinition) and isinstance(task.task_spec, ThrowingEvent):
+            # DOMAIN.md: the deadline escalates whatever is still open.
+            still_open = [t.task_spec.bpmn_id for t in projections.ready_human_tasks(self.workflow).values()]
+            self.record("deadline.escalated", actor="system", element=task.task_spec.bpmn_id,
+                        task_id=str(task.id), data={"code": definition.code, "open": still_open})
+        elif isinstance(task.task_spec, (ExclusiveGateway, InclusiveGateway)):
             taken = [child.task_spec.bpmn_id for child in task.children
                      if not child.has_state(TaskState.CANCELLED)]
             self.record("gateway.decided", actor="system", element=task.task_spec.bpmn_id,
@@ -103,6 +126,8 @@ class Step:
         instance.updated_at = self.now
         if not self.loaded:  # only rows changed; the workflow is as it was
             store.save_instance(self.conn, instance)
+            if instance.status != "running":
+                timer_rows.remove_for_instance(self.conn, instance.id)
             store.append_events(self.conn, self.journal.events, self.journal.messages)
             return
         last = self.workflow.last_task
@@ -125,16 +150,22 @@ def _require_status(instance: InstanceRecord, allowed: tuple[str, ...]) -> None:
         raise Conflict(f"instance is {instance.status}", code=f"instance_{instance.status}")
 
 
+class Busy(Exception):
+    """Another transaction holds the instance (raised only when asked not to wait)."""
+
+
 @contextmanager
 def on_instance(rt: Runtime, instance_id: str | Callable[[Connection], str], actor: Principal,
-                *, allow: tuple[str, ...] = ("running",)) -> Iterator[Step]:
+                *, allow: tuple[str, ...] = ("running",), wait: bool = True) -> Iterator[Step]:
     """`instance_id` may be a function that finds it inside the transaction (a task's
     instance), so the lookup costs no transaction of its own."""
     with rt.db.transaction() as conn:
         if callable(instance_id):
             instance_id = instance_id(conn)
-        instance = store.lock_instance(conn, instance_id)
+        instance = store.lock_instance(conn, instance_id, skip_locked=not wait)
         if instance is None:
+            if not wait and store.instance_exists(conn, instance_id):
+                raise Busy(instance_id)
             raise NotFound(f"instance {instance_id} not found", code="instance_not_found")
         _require_status(instance, allow)
         step = Step(rt, conn, instance, rt.definitions.get(conn, instance.definition_id), actor)
@@ -149,7 +180,10 @@ def new_instance(rt: Runtime, conn: Connection, definition: LoadedDefinition, ac
     now = rt.clock.now()
     workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs,
                             script_engine=rt.script_engine)
-    workflow.get_next_task(state=TaskState.READY).data.update(variables)
+    root = workflow.get_next_task(state=TaskState.READY)
+    root.data.update(variables)
+    root.run()  # reaches the start events and no further: nothing of the process has run yet
+    _fire_start_timers(workflow)
     instance = InstanceRecord(
         id=uuid.uuid4().hex, definition_id=definition.id, definition_key=definition.key,
         version=definition.version, business_key=business_key, status="running",
