@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -160,3 +161,9 @@ def people(rt, client):
 @pytest.fixture
 def admin(people) -> Actor:
     return people("admin", admin=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -14,17 +13,11 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from ..conftest import FIXTURES
+from ..conftest import FIXTURES, free_port
 
 pytestmark = pytest.mark.slow
 
 INSTANCES = 40
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -42,7 +35,7 @@ def server(postgres_url, tmp_path):
     tokens = {"admin": cli("users", "create", "admin", "--admin"),
               "office": cli("users", "create", "office", "--group", "provincial_office"),
               "leader": cli("users", "create", "leader", "--group", "leading_group")}
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([kaoping, "serve", "--port", str(port), "--workers", "4"], env=env,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
