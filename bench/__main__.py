@@ -16,7 +16,7 @@ from pathlib import Path
 
 import SpiffWorkflow
 
-from . import CHAIN, HERE, http, raw, report
+from . import CHAIN, HERE, http, raw, report, timers
 from .fill import clone, copy_database, count_instances, state_sizes
 from .server import Server, create_user, server_env
 
@@ -43,8 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     ok = False
     try:
         results = run(size, scratch, quick=args.quick)
+        with clock_phase("(f) timers on PostgreSQL"):
+            results["timers"] = timers.run(args.quick)
         report.write(results, args.out)
         print(report.table(results))
+        if results["timers"]:
+            print("\n" + timers.table(results["timers"]))
         print(f"\nwritten: {args.out}")
         ok = True
     except http.ServerMisbehaved as exc:
@@ -58,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"bench: scratch directory (database, server logs): {scratch}", file=sys.stderr)
     return 0 if ok else 1
+
+
+def clock_phase(name: str):
+    return _Phases()(name)
 
 
 def run(size: dict, scratch: Path, *, quick: bool) -> dict:
