@@ -66,7 +66,9 @@ def scheduler(once: bool, interval: float, verbose: bool) -> None:
     report = (lambda row: click.echo(f"fired {row.kind} {row.id} {row.element_id}", nl=True)) if verbose else None
     service = SchedulerService(rt, interval, on_fired=report)
     if once:
-        click.echo(f"fired {service.tick()}")
+        fired = service.tick()
+        service.send_webhooks()
+        click.echo(f"fired {fired}")
         return
     service.run_forever()
 
@@ -103,6 +105,26 @@ def deploy(files: tuple[str, ...]) -> None:
         for item in deploy_files(rt, payload, "cli"):
             state = "deployed" if item.created else "unchanged"
             click.echo(f"{state} {item.definition.key} version {item.definition.version}")
+
+
+@main.group()
+def inbound() -> None:
+    """Inbound webhook endpoints."""
+
+
+@inbound.command("create")
+@click.argument("name")
+@click.option("--message", required=True, help="the BPMN message name it delivers")
+@click.option("--business-key-path", help="where the business key is in the body, e.g. $.business_key")
+@click.option("--ttl", default="P30D", show_default=True, help="how long a message may wait for a catcher")
+def inbound_create(name: str, message: str, business_key_path: str | None, ttl: str) -> None:
+    """Create an endpoint; prints its signing secret (shown once) on the last line."""
+    from webhooks import inbound as endpoints
+    rt = _runtime()
+    with _errors():
+        _, secret = endpoints.create(rt, "cli", name, message, business_key_path=business_key_path, ttl=ttl)
+    click.echo(f"created inbound endpoint {name} → message {message}", err=True)
+    click.echo(secret)
 
 
 @main.group()

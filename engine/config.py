@@ -29,6 +29,9 @@ class Settings:
     processes_dir: Path = PROJECT_ROOT / "processes"
     forms_dir: Path = PROJECT_ROOT / "forms"
     script_time_limit: float = 1.0
+    secret_key: str | None = None  # Fernet key for stored webhook secrets; else secret_key_file
+    secret_key_file: Path = Path("var/secret.key")
+    max_inbound_bytes: int = 1024 * 1024
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -46,4 +49,7 @@ class Settings:
             processes_dir=Path(env["KAOPING_PROCESSES_DIR"]) if env.get("KAOPING_PROCESSES_DIR") else base.processes_dir,
             forms_dir=Path(env["KAOPING_FORMS_DIR"]) if env.get("KAOPING_FORMS_DIR") else base.forms_dir,
             script_time_limit=float(env.get("KAOPING_SCRIPT_TIME_LIMIT") or base.script_time_limit),
+            secret_key=env.get("KAOPING_SECRET_KEY") or None,
+            secret_key_file=Path(env.get("KAOPING_SECRET_KEY_FILE") or base.secret_key_file),
+            max_inbound_bytes=int(env.get("KAOPING_MAX_INBOUND_BYTES") or base.max_inbound_bytes),
         )

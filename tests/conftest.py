@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
 from engine.app import create_app
@@ -18,12 +19,14 @@ from engine.auth.users import create_user
 from engine.clock import FixedClock
 from engine.config import Settings
 from engine.persistence.migrate import upgrade
+from engine.persistence import webhook_models  # noqa: F401  (its tables join the metadata)
 from engine.persistence.models import Base
 from engine.runtime.runtime import Runtime
 
 POSTGRES_URL = os.environ.get("KAOPING_TEST_POSTGRES_URL")
 FIXTURES = Path(__file__).parent / "fixtures"
 START = datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+SECRET_KEY = Fernet.generate_key().decode()  # encrypts stored webhook secrets in tests
 
 
 def pytest_report_header(config):
@@ -90,7 +93,7 @@ def clock() -> FixedClock:
 @pytest.fixture
 def settings(database_url, tmp_path) -> Settings:
     return Settings(database_url=database_url, scheduler=False, processes_dir=tmp_path / "none",
-                    script_time_limit=0.5)
+                    script_time_limit=0.5, secret_key=SECRET_KEY)
 
 
 @pytest.fixture
@@ -130,6 +133,9 @@ class Actor:
 
     def post(self, url, **kw):
         return self.client.post(url, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def delete(self, url, **kw):
+        return self.client.delete(url, headers=self._headers(kw.pop("headers", None)), **kw)
 
     def deploy(self, *names: str, **kw):
         data = {"file": [(open(FIXTURES / n, "rb"), n) for n in names]}

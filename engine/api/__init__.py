@@ -5,7 +5,8 @@ from flask import Flask
 from flask_smorest import Api
 
 from ..errors import KaopingError
-from . import auth, clock, definitions, errors, instances, messages, meta, tasks, timers
+from . import (auth, clock, definitions, errors, inbound, instances, messages, meta, tasks,
+               timers, webhooks)
 from .context import authenticate
 
 
@@ -21,8 +22,9 @@ def init_api(app: Flask) -> None:
         API_SPEC_OPTIONS={"components": {"securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}]})
     api = KaopingApi(app)
-    for module in (meta, auth, definitions, instances, tasks, messages, timers, clock):
-        api.register_blueprint(module.blp)
+    for blueprint in (meta.blp, auth.blp, definitions.blp, instances.blp, tasks.blp, messages.blp,
+                      timers.blp, clock.blp, webhooks.blp, inbound.endpoints_blp, inbound.receive_blp):
+        api.register_blueprint(blueprint)
     app.before_request(authenticate)
     app.register_error_handler(KaopingError, errors.domain_error)
     app.register_error_handler(Exception, errors.unexpected_error)

@@ -9,9 +9,10 @@ from ..errors import Forbidden, Unauthorized
 from ..runtime.principal import Principal
 from ..runtime.runtime import Runtime
 
-# Endpoints anyone may call (API.md): health, the OpenAPI document, signing in. Inbound
-# webhooks (issue 5) carry signatures instead of tokens and will join this list.
-PUBLIC_ENDPOINTS = frozenset({"meta.health", "api-docs.openapi_json", "auth.token", "static"})
+# Endpoints anyone may call (API.md): health, the OpenAPI document, signing in, and inbound
+# webhooks, which carry signatures instead of tokens (checked in webhooks/inbound.py).
+PUBLIC_ENDPOINTS = frozenset({"meta.health", "api-docs.openapi_json", "auth.token", "static",
+                              "inbound.receive"})
 
 
 def runtime() -> Runtime:

@@ -13,7 +13,7 @@ blp = Blueprint("messages", __name__, url_prefix="/api/v1/messages", description
 @blp.arguments(MessageRequest)
 @blp.response(200, MessageResponse)
 def post(body):
-    delivered = correlate(runtime(), principal(), body["name"], business_key=body["business_key"],
-                          correlation=body["correlation"], payload=body["payload"])
-    # Buffering with a ttl arrives with the webhooks issue; until then nothing is buffered.
-    return {"correlated": delivered, "buffered": False}
+    delivered, kept = correlate(runtime(), principal(), body["name"], business_key=body["business_key"],
+                                correlation=body["correlation"], payload=body["payload"],
+                                ttl=body["ttl"])
+    return {"correlated": delivered, "buffered": kept}

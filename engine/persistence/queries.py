@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..errors import BadRequest
 from ..runtime.principal import Principal
 from .models import AuditEvent, Definition, Instance, Task, TaskCandidate, Timer
+from .webhook_models import WebhookDelivery
 
 MAX_LIMIT = 1000
 
@@ -176,3 +177,12 @@ def list_timers(session: Session, *, limit: int = 100, after: str | None = None)
                                 and_(Timer.due_at == _dt(position[0]), Timer.id > position[1])))
     rows = session.scalars(query.order_by(Timer.due_at, Timer.id).limit(limit + 1)).all()
     return _page(list(rows), limit, lambda t: (t.due_at.isoformat(), t.id))
+
+
+def list_deliveries(session: Session, webhook_id: str, *, limit: int = 100, after: str | None = None) -> Page:
+    query = select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id)
+    position = _uncursor(after)
+    if position:
+        query = query.where(WebhookDelivery.id > int(position[0]))
+    rows = session.scalars(query.order_by(WebhookDelivery.id).limit(limit + 1)).all()
+    return _page(list(rows), limit, lambda d: (d.id,))

@@ -1,43 +1,93 @@
 """Messages from outside: correlated by name, and by business key or correlation keys, to the
-instances the waiting-message projection says are waiting for them."""
+instances the waiting-message projection says are waiting for them; or, when nobody waits yet
+and a ttl was asked for, kept (`buffered_messages`) until a catcher comes or the ttl runs out."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, exists, insert, or_, select
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 # The spiff dialect's class: event definitions only match their own class.
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
 
+from ..clock import parse_duration
 from ..errors import Conflict, Forbidden
 from ..persistence.models import Instance, MessageWait
+from ..persistence.webhook_models import BufferedMessage
 from .principal import Principal
 from .runtime import Runtime
 from .unit_of_work import on_instance
 
 INTEGRATION_GROUP = "integration"
+buffered = BufferedMessage.__table__
 
 
 def correlate(rt: Runtime, actor: Principal, name: str, *, business_key: str | None = None,
-              correlation: dict | None = None, payload: dict | None = None) -> int:
-    """Deliver to every waiting instance that matches; returns how many caught it. Each
-    instance is its own transaction: one instance's incident never undoes another's delivery."""
+              correlation: dict | None = None, payload: dict | None = None,
+              ttl: str | None = None) -> tuple[int, bool]:
+    """→ (how many instances caught it, whether it was kept for a later catcher)."""
     if not actor.is_admin and INTEGRATION_GROUP not in actor.groups:
         raise Forbidden("only the integration group may post messages", code="not_integration")
+    keep_for = parse_duration(ttl) if ttl else None
+    message = {"name": name, "business_key": business_key, "correlation": correlation or {},
+               "payload": payload or {}}
+    delivered = deliver(rt, actor, message)
+    if delivered or keep_for is None:
+        return delivered, False
+    buffer(rt, message, keep_for, source=actor.username)
+    return 0, True
+
+
+def deliver(rt: Runtime, actor: Principal, message: dict, *, buffered_id: int | None = None) -> int:
+    """Delivers to every waiting instance that matches; each instance is its own transaction, so
+    one instance's incident never undoes another's delivery. A buffered message is consumed in
+    the transaction of its first delivery."""
     delivered = 0
-    for instance_id in _waiting(rt, name, business_key):
+    for instance_id in _waiting(rt, message["name"], message["business_key"]):
         try:
             with on_instance(rt, instance_id, actor) as step:
-                event = BpmnEvent(MessageEventDefinition(name), payload or {}, correlation or {})
+                if buffered_id is not None and delivered == 0:
+                    if not step.conn.execute(delete(buffered).where(buffered.c.id == buffered_id)).rowcount:
+                        raise _NotCaught()  # another process consumed it meanwhile
+                event = BpmnEvent(MessageEventDefinition(message["name"]), message["payload"],
+                                  message["correlation"])
                 if not _catch(step, event):
                     raise _NotCaught()
-                step.record("message.correlated", data={"name": name, "business_key": business_key,
-                                                        "correlation": correlation or {},
-                                                        "payload": payload or {}})
+                step.record("message.correlated", data=message)
                 step.advance()
             delivered += 1
         except (_NotCaught, Conflict):
             continue  # correlation keys did not match, or the instance moved on meanwhile
     return delivered
+
+
+def buffer(rt: Runtime, message: dict, keep_for, *, source: str) -> int:
+    now = rt.clock.now()
+    with rt.db.transaction() as conn:
+        return conn.execute(insert(buffered).values(
+            name=message["name"], business_key=message["business_key"],
+            correlation=message["correlation"], payload=message["payload"], source=source,
+            created_at=now, expires_at=now + keep_for).returning(buffered.c.id)).scalar()
+
+
+def deliver_buffered(rt: Runtime, actor: Principal) -> int:
+    """The scheduler's pass: kept messages whose catcher has come; expired ones are dropped."""
+    now = rt.clock.now()
+    with rt.db.connect() as conn:  # a read first: an idle tick takes no write lock
+        expired = conn.execute(select(buffered.c.id).where(buffered.c.expires_at <= now).limit(1)).first()
+    if expired is not None:
+        with rt.db.transaction() as conn:
+            conn.execute(delete(buffered).where(buffered.c.expires_at <= now))
+    waits = MessageWait.__table__
+    someone_waits = exists().where(waits.c.message_name == buffered.c.name, or_(
+        buffered.c.business_key.is_(None), waits.c.business_key == buffered.c.business_key))
+    with rt.db.connect() as conn:
+        rows = conn.execute(select(buffered).where(someone_waits).order_by(buffered.c.id).limit(100)).all()
+    return sum(deliver(rt, actor, _message(row), buffered_id=row.id) for row in rows)
+
+
+def _message(row) -> dict:
+    return {"name": row.name, "business_key": row.business_key, "correlation": row.correlation or {},
+            "payload": row.payload or {}}
 
 
 class _NotCaught(Exception):

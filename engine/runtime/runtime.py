@@ -25,6 +25,9 @@ class Runtime:
     serializer: StateSerializer
     definitions: DefinitionCache
     script_engine: PythonScriptEngine
+    # The wall clock, whatever `clock` is: webhook signatures and retries are checked against
+    # the receivers' clocks, never the controlled one (API.md).
+    wall: Clock = field(default=None)
     # Fault injection for the crash tests: called after a step is applied, before it is saved.
     before_save: Callable[[], None] | None = field(default=None)
 
@@ -38,7 +41,7 @@ class Runtime:
         _set_time_limit(engine, settings.script_time_limit)
         return cls(settings=settings, db=db, clock=clock,
                    serializer=serializer, definitions=DefinitionCache(serializer),
-                   script_engine=engine)
+                   script_engine=engine, wall=SystemClock(settings.timezone))
 
 
 def _clock(settings: Settings, db: Database) -> Clock:

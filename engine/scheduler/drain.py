@@ -6,14 +6,23 @@ from datetime import datetime
 from ..errors import Conflict
 from ..persistence import timer_rows
 from ..runtime.runtime import Runtime
+from ..runtime.messages import deliver_buffered
+from ..runtime.principal import SCHEDULER
 from .firing import fire
 
 BATCH = 100
 
 
 def drain(rt: Runtime, *, wait: bool = False, on_fired=None) -> int:
-    """Fires everything due now; returns how many fired. With `wait`, rows another scheduler
-    holds are waited for instead of skipped (the clock endpoint answers after due work)."""
+    """Fires everything due now, then hands kept messages to catchers that have come; returns
+    how many timers fired. With `wait`, rows another scheduler holds are waited for instead of
+    skipped (the clock endpoint answers after due work)."""
+    fired = _fire_due(rt, wait, on_fired)
+    deliver_buffered(rt, SCHEDULER)
+    return fired
+
+
+def _fire_due(rt: Runtime, wait: bool, on_fired) -> int:
     fired = 0
     while True:
         with rt.db.connect() as conn:

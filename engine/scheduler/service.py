@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import logging
 
+import requests
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+
+from webhooks.delivery import deliver_due
+from webhooks.fanout import fan_out
 
 from ..runtime.runtime import Runtime
 from .drain import drain
@@ -19,6 +23,7 @@ class SchedulerService:
         self.rt, self.interval, self.on_fired = rt, interval, on_fired
         self.state = "stopped"
         self._scheduler = None
+        self._http = requests.Session()
 
     def tick(self) -> int:
         try:
@@ -27,8 +32,19 @@ class SchedulerService:
             log.exception("scheduler tick failed")
             return 0
 
+    def send_webhooks(self) -> int:
+        """Fan-out and delivery, a job of its own: a slow receiver never delays a timer."""
+        try:
+            fan_out(self.rt)
+            return deliver_due(self.rt, self._http)
+        except Exception:
+            log.exception("webhook pass failed")
+            return 0
+
     def _job(self, scheduler) -> None:
         scheduler.add_job(self.tick, "interval", seconds=self.interval, id="kaoping-due",
+                          coalesce=True, max_instances=1, misfire_grace_time=None)
+        scheduler.add_job(self.send_webhooks, "interval", seconds=self.interval, id="kaoping-webhooks",
                           coalesce=True, max_instances=1, misfire_grace_time=None)
 
     def start_background(self) -> None:

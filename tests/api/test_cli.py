@@ -7,11 +7,12 @@ from click.testing import CliRunner
 
 from engine.cli import main
 
-from ..conftest import FIXTURES
+from ..conftest import FIXTURES, SECRET_KEY
 
 
 def _run(database_url, *args):
-    result = CliRunner().invoke(main, list(args), env={"KAOPING_DATABASE_URL": database_url})
+    result = CliRunner().invoke(main, list(args), env={"KAOPING_DATABASE_URL": database_url,
+                                                       "KAOPING_SECRET_KEY": SECRET_KEY})
     return result
 
 
@@ -42,6 +43,11 @@ def test_users_deploy_and_audit_export(database_url, client):
     assert started.status_code == 201, started.json
     assert web.get("/api/v1/definitions", headers={"Authorization": f"Bearer {admin_token}"}).status_code == 200
     app.extensions["kaoping"].db.dispose()
+
+    secret = _run(database_url, "inbound", "create", "third-party", "--message", "third_party.report",
+                  "--business-key-path", "$.business_key")
+    assert secret.exit_code == 0 and secret.stdout.strip().splitlines()[-1].startswith("whsec_")
+    assert _run(database_url, "inbound", "create", "third-party", "--message", "m").exit_code == 2
 
     exported = _run(database_url, "audit", "export", "--instance", started.json["id"])
     lines = [json.loads(line) for line in exported.stdout.splitlines()]

@@ -138,3 +138,16 @@ def test_health_openapi_and_sign_in(client, people):
     assert wrong.status_code == 401
     token = client.post("/api/v1/auth/token", json={"username": "li.office", "password": "s3cret-密码"}).json["token"]
     assert client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_a_message_with_a_ttl_waits_for_its_catcher(rt, admin, people):
+    from engine.scheduler.drain import drain
+    bridge = people("third.party", groups=["integration"])
+    admin.deploy("message.bpmn")
+    early = bridge.post("/api/v1/messages", json={"name": "third_party.report", "business_key": "annual-2027",
+                                                  "ttl": "P7D", "payload": {"score": 88}})
+    assert early.json == {"correlated": 0, "buffered": True}
+    assert bridge.post("/api/v1/messages", json={"name": "x", "ttl": "soon"}).status_code == 422
+    instance = admin.start("field_evaluation", business_key="annual-2027").json
+    drain(rt)
+    assert [t["element_id"] for t in admin.get(f"/api/v1/instances/{instance['id']}").json["active_tasks"]] == ["read_report"]
