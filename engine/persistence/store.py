@@ -79,9 +79,11 @@ _SAVE_INSTANCE = (update(instances)
                                                       "lock_version", "deferred_count")}))
 _SAVE_STATE = (update(states).where(states.c.instance_id == bindparam("b_id"))
                .values(state=bindparam("state"), serializer_version=bindparam("serializer_version")))
-_READY_SIBLINGS = select(func.count()).select_from(tasks).where(
-    tasks.c.instance_id == bindparam("instance_id"), tasks.c.element_id == bindparam("element_id"),
-    tasks.c.state == "ready")
+# At most two rows are read: "is there another one?" must not cost more with more siblings.
+_READY_SIBLINGS = select(func.count()).select_from(
+    select(tasks.c.id).where(tasks.c.instance_id == bindparam("instance_id"),
+                             tasks.c.element_id == bindparam("element_id"),
+                             tasks.c.state == "ready").limit(2).subquery())
 _DEFERRED = (select(tasks.c.id, tasks.c.result)
              .where(tasks.c.instance_id == bindparam("instance_id"), tasks.c.deferred_seq.is_not(None))
              .order_by(tasks.c.deferred_seq))
@@ -123,6 +125,7 @@ def load_state(conn: Connection, instance_id: str) -> tuple[str, str]:
 
 
 def ready_siblings(conn: Connection, instance_id: str, element_id: str) -> int:
+    """How many copies of the element are ready, counted up to two."""
     return conn.execute(_READY_SIBLINGS, {"instance_id": instance_id, "element_id": element_id}).scalar()
 
 
