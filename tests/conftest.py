@@ -19,7 +19,7 @@ from engine.auth.users import create_user
 from engine.clock import FixedClock
 from engine.config import Settings
 from engine.persistence.migrate import upgrade
-from engine.persistence import webhook_models  # noqa: F401  (its tables join the metadata)
+from engine.persistence import result_models, webhook_models  # noqa: F401  (their tables join the metadata)
 from engine.persistence.models import Base
 from engine.runtime.runtime import Runtime
 

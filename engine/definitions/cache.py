@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 
 from ..errors import NotFound
+from . import task_properties
 from .timers import TIMER_DEFINITIONS
 from ..runtime.deferral import deferrable_elements
 from ..persistence.models import Definition
@@ -31,6 +32,7 @@ class LoadedDefinition:
     catches_messages: bool
     deferrable: frozenset[str]  # units whose completion may wait for their stage's last one
     has_timers: bool
+    properties: dict[str, dict[str, str]]  # spiffworkflow:properties by element id
 
 
 class DefinitionCache:
@@ -55,7 +57,8 @@ class DefinitionCache:
         forms = {key: json.loads(text) for key, text in (row.files or {}).get("forms", {}).items()}
         loaded = LoadedDefinition(row.id, row.key, row.version, spec, subs, forms,
                                   tuple(row.start_groups or ()), _has(spec, subs, MessageEventDefinition),
-                                  deferrable_elements(spec), _has(spec, subs, TIMER_DEFINITIONS))
+                                  deferrable_elements(spec), _has(spec, subs, TIMER_DEFINITIONS),
+                                  _properties(spec, subs))
         with self._lock:
             self._items[definition_id] = loaded
             while len(self._items) > self._size:
@@ -72,3 +75,13 @@ def _has(spec, subprocess_specs: dict, kinds) -> bool:
             if any(isinstance(d, kinds) for d in inner if d is not None):
                 return True
     return False
+
+
+def _properties(spec, subprocess_specs: dict) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for each in (spec, *subprocess_specs.values()):
+        for task_spec in each.task_specs.values():
+            props = task_properties.properties(task_spec)
+            if props and getattr(task_spec, "bpmn_id", None):
+                found.setdefault(task_spec.bpmn_id, {}).update(props)
+    return found

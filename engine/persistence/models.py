@@ -94,6 +94,8 @@ class Task(Base):
     lane: Mapped[str | None] = mapped_column(String(255))
     candidate_groups: Mapped[list[str]] = mapped_column(Json, default=list)
     candidate_users: Mapped[list[str]] = mapped_column(Json, default=list)
+    # Recusal (Art. 11): members of these groups may not do the task, even if candidates.
+    excluded_groups: Mapped[list[str]] = mapped_column(Json, default=list, server_default="[]")
     assignee: Mapped[str | None] = mapped_column(String(255))
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     form_key: Mapped[str | None] = mapped_column(String(255))

@@ -57,10 +57,13 @@ def visible_tasks(principal: Principal):
     hold or completed it. Administrators see everything."""
     if principal.is_admin:
         return None
+    groups = sorted(principal.groups)
     candidate = exists().where(TaskCandidate.task_id == Task.id, or_(
-        and_(TaskCandidate.kind == "group", TaskCandidate.principal.in_(sorted(principal.groups))),
+        and_(TaskCandidate.kind == "group", TaskCandidate.principal.in_(groups)),
         and_(TaskCandidate.kind == "user", TaskCandidate.principal == principal.username)))
-    return or_(candidate, Task.assignee == principal.username,
+    recused = exists().where(TaskCandidate.task_id == Task.id, TaskCandidate.kind == "exclude",
+                             TaskCandidate.principal.in_(groups))
+    return or_(and_(candidate, ~recused), Task.assignee == principal.username,
                Task.completed_by == principal.username)
 
 

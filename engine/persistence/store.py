@@ -44,6 +44,7 @@ class TaskRecord:
     lane: str | None
     candidate_groups: list
     candidate_users: list
+    excluded_groups: list
     assignee: str | None
     due_at: datetime | None
     form_key: str | None
@@ -209,7 +210,8 @@ def open_tasks(conn: Connection, records: list[TaskRecord], reopened: set[str]) 
         conn.execute(delete(candidates).where(candidates.c.task_id.in_(sorted(reopened))))
     rows = [{"task_id": r.id, "kind": kind, "principal": who}
             for r in records
-            for kind, people in (("group", r.candidate_groups), ("user", r.candidate_users))
+            for kind, people in (("group", r.candidate_groups), ("user", r.candidate_users),
+                                 ("exclude", r.excluded_groups))
             for who in dict.fromkeys(people)]
     if rows:
         conn.execute(_INSERT_CANDIDATES, rows)

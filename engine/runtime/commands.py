@@ -14,7 +14,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..persistence import store, timer_rows
 from ..persistence.models import Definition, Instance
 from ..persistence.store import TaskRecord
-from . import deferral, routing
+from . import deferral, routing, task_hooks
 from .principal import Principal
 from .runtime import Runtime
 from .unit_of_work import ANY_STATUS, Step, new_instance, on_instance
@@ -99,10 +99,13 @@ def complete(rt: Runtime, actor: Principal, task_id: str, data: dict) -> TaskRec
         task = _ready_task(step, task_id)
         routing.require_unclaimed_by_others(actor, task)
         cleaned = _validated(step, task, data)
+        decision = task_hooks.approval(step.definition, task.element_id, cleaned)
         task.assignee = task.assignee or actor.username
         task.state, task.completed_by, task.completed_at = "completed", actor.username, step.now
         step.record("task.completed", element=task.element_id, task_id=task_id,
                     data={"data": cleaned})
+        if decision is not None:
+            step.record("approval.decided", element=task.element_id, task_id=task_id, data=decision)
         if deferral.try_defer(step, task, cleaned):
             return task
         spiff_task = step.workflow.get_task_from_id(UUID(task_id))

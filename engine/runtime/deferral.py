@@ -10,7 +10,8 @@ SpiffWorkflow itself, so the workflow ends exactly as if each had been applied a
 
 Only units where that equivalence holds are deferred: copies of a parallel multi-instance human
 task of the top-level process, without a completion condition (which could end the stage early)
-and without pre- or post-scripts (which could fail and must fail at the completer's step)."""
+and without a post-script (which runs at completion, could fail, and must fail at the
+completer's step; a pre-script has run already, when the unit became ready)."""
 from __future__ import annotations
 
 from uuid import UUID
@@ -28,8 +29,7 @@ def deferrable_elements(spec) -> frozenset[str]:
         if not isinstance(task_spec, ParallelMultiInstanceTask) or task_spec.condition:
             continue
         child = spec.task_specs.get(task_spec.task_spec)
-        if (child is not None and task_properties.is_human(child)
-                and not getattr(child, "prescript", None) and not getattr(child, "postscript", None)):
+        if child is not None and task_properties.is_human(child) and not getattr(child, "postscript", None):
             found.add(child.bpmn_id)
     return frozenset(found)
 

@@ -48,11 +48,11 @@ def refresh_tasks(step, new: bool) -> None:
 def _task_record(step, spiff_task) -> TaskRecord:
     """A ready task as the projection lists it; one reset to run again keeps its old id."""
     spec = spiff_task.task_spec
-    groups, users = routing.candidates(spiff_task, step.rt.script_engine)
+    groups, users, excluded = routing.candidates(spiff_task, step.rt.script_engine)
     return TaskRecord(
         id=str(spiff_task.id), instance_id=step.instance.id, element_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, candidate_groups=groups,
-        candidate_users=users, assignee=None, due_at=timer_projection.due_date(step, spiff_task),
+        candidate_users=users, excluded_groups=excluded, assignee=None, due_at=timer_projection.due_date(step, spiff_task),
         form_key=task_properties.form_key(spec),
         state="ready", data=_input_data(spiff_task), result=None, deferred_seq=None,
         created_at=step.now,

@@ -11,13 +11,17 @@ from ..persistence.models import Task
 from .principal import Principal
 
 
-def candidates(spiff_task, script_engine: PythonScriptEngine) -> tuple[list[str], list[str]]:
+def candidates(spiff_task, script_engine: PythonScriptEngine) -> tuple[list[str], list[str], list[str]]:
+    """(candidate groups, candidate users, excluded groups). An `excludeGroups` property names
+    groups whose members may not do this copy (recusal: nobody checks their own prefecture)."""
     spec = spiff_task.task_spec
-    groups = _evaluate(spiff_task, script_engine, task_properties.candidate_groups_expression(spec))
-    users = _evaluate(spiff_task, script_engine, task_properties.candidate_users_expression(spec))
+    props = task_properties.properties(spec)
+    groups = _evaluate(spiff_task, script_engine, props.get("candidateGroups"))
+    users = _evaluate(spiff_task, script_engine, props.get("candidateUsers"))
+    excluded = _evaluate(spiff_task, script_engine, props.get("excludeGroups"))
     if groups is None:
         groups = [spec.lane] if getattr(spec, "lane", None) else []
-    return groups, users or []
+    return groups, users or [], excluded or []
 
 
 def _evaluate(spiff_task, script_engine, expression: str | None) -> list[str] | None:
@@ -31,9 +35,15 @@ def _evaluate(spiff_task, script_engine, expression: str | None) -> list[str] | 
     return [str(v) for v in value]
 
 
+def recused(principal: Principal, task) -> bool:
+    return bool(principal.groups.intersection(getattr(task, "excluded_groups", None) or []))
+
+
 def may_see(principal: Principal, task: Task) -> bool:
     if principal.is_admin:
         return True
+    if recused(principal, task) and task.state == "ready":
+        return False
     if task.assignee is not None and task.assignee != principal.username and task.state == "ready":
         return False
     return (principal.username in (task.candidate_users or [])
@@ -42,7 +52,11 @@ def may_see(principal: Principal, task: Task) -> bool:
 
 
 def require_candidate(principal: Principal, task: Task) -> None:
-    """The task is routed to the caller (an administrator may act on any)."""
+    """The task is routed to the caller (an administrator may act on any), and the caller is
+    not recused from it: recusal binds administrators too (Art. 11)."""
+    if recused(principal, task):
+        raise Forbidden("you may not do this task: it concerns your own unit (回避 / recusal)",
+                        code="recused")
     if principal.is_admin or principal.username in (task.candidate_users or []):
         return
     if not principal.groups.intersection(task.candidate_groups or []):

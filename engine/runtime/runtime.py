@@ -9,6 +9,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 from zoneinfo import ZoneInfo
 
+from ..assessment.helpers import script_helpers
 from ..clock import Clock, ControlledClock, SystemClock, parse_instant
 from ..config import Settings
 from ..definitions.cache import DefinitionCache
@@ -37,7 +38,7 @@ class Runtime:
         db = db or Database(settings.database_url)
         clock = clock or _clock(settings, db)
         serializer = StateSerializer()
-        engine = make_script_engine(clock.now, zone=clock.zone)
+        engine = make_script_engine(clock.now, script_helpers(db), zone=clock.zone)
         _set_time_limit(engine, settings.script_time_limit)
         return cls(settings=settings, db=db, clock=clock,
                    serializer=serializer, definitions=DefinitionCache(serializer),

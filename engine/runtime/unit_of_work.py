@@ -24,7 +24,7 @@ from ..definitions.timers import TIMER_DEFINITIONS
 from ..errors import Conflict, NotFound
 from ..persistence import store, timer_rows
 from ..persistence.store import InstanceRecord
-from . import deferral, projections
+from . import deferral, projections, task_hooks
 from .audit import Journal
 from .jsonable import jsonable, public_data
 from .principal import Principal
@@ -96,6 +96,7 @@ class Step:
             self._incident(exc)
 
     def _observe(self, task) -> None:
+        task_hooks.after_run(self, task)
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, EscalationEventDefinition) and isinstance(task.task_spec, ThrowingEvent):
             # DOMAIN.md: the deadline escalates whatever is still open.

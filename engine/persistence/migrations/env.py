@@ -1,7 +1,7 @@
 from alembic import context
 
 from engine.persistence.db import make_engine
-from engine.persistence import webhook_models  # noqa: F401  (its tables join the metadata)
+from engine.persistence import result_models, webhook_models  # noqa: F401  (their tables join the metadata)
 from engine.persistence.models import Base
 
 config = context.config

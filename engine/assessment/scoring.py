@@ -1,0 +1,96 @@
+"""Combining the sources into scores (Art. 7(5) comprehensive evaluation, Art. 9 weighting).
+Every weight comes from the year's plan; the grades themselves are DMN decisions.
+
+A county's score mixes three sources by the plan's `source_weights`: its prefecture's rating
+(the four aspects of Art. 6 mixed by the plan's `weights`) — replaced by the province's verified
+score when the county was spot-checked —, the mean of the departments' routine scores, and the
+third party's score (missing sources are left out of the mix). A prefecture's score is the mean
+of its counties' scores weighted by county category (the plan's `category_weights`)."""
+from __future__ import annotations
+
+from statistics import fmean
+
+ASPECTS = ("responsibility", "policy", "work", "results")
+
+
+def _mix(parts: dict[str, float | None], weights: dict[str, float]) -> float:
+    present = {k: v for k, v in parts.items() if v is not None and weights.get(k)}
+    if not present:
+        return 0.0
+    total = sum(weights[k] for k in present)
+    return round(sum(weights[k] * v for k, v in present.items()) / total, 2)
+
+
+def score_counties(counties, weights, source_weights, self_assessments, routine_evaluations,
+                   third_party_report, spot_checks) -> list[dict]:
+    ratings = {r["code"]: r for a in self_assessments or [] for r in a.get("county_ratings", [])}
+    routine: dict[str, list[float]] = {}
+    for evaluation in routine_evaluations or []:
+        for row in evaluation.get("scores", []):
+            routine.setdefault(row["code"], []).append(float(row["score"]))
+    report = third_party_report or {}
+    third = {row["code"]: float(row["score"]) for row in report.get("county_scores", [])}
+    reported_serious = set(report.get("serious", []))
+    checks = {c["code"]: c for c in spot_checks or []}
+    scored = []
+    for county in counties:
+        code, check = county["code"], checks.get(county["code"])
+        own = ratings.get(code)
+        self_score = _mix({a: own.get(a) for a in ASPECTS}, weights) if own else None
+        parts = {"self_assessment": float(check["verified_score"]) if check else self_score,
+                 "routine": round(fmean(routine[code]), 2) if routine.get(code) else None,
+                 "third_party": third.get(code)}
+        scored.append({**county, "score": _mix(parts, source_weights), "scores": parts,
+                       "spot_checked": check is not None, "highlight": False,
+                       "serious_return_to_poverty": bool(check and check.get("serious_return_to_poverty"))
+                       or code in reported_serious})
+    return scored
+
+
+def score_prefectures(prefectures, county_scores, category_weights, self_assessments) -> list[dict]:
+    own = {a["code"]: a for a in self_assessments or []}
+    by_prefecture: dict[str, list[dict]] = {}
+    for county in county_scores:
+        by_prefecture.setdefault(county["prefecture"], []).append(county)
+    scored = []
+    for prefecture in prefectures:
+        counties = by_prefecture.get(prefecture["code"], [])
+        weight = {c["code"]: float(category_weights.get(c["category"], 1)) for c in counties}
+        total = sum(weight.values()) or 1.0
+        assessment = own.get(prefecture["code"], {})
+        scored.append({"code": prefecture["code"], "name": prefecture["name"],
+                       "score": round(sum(weight[c["code"]] * c["score"] for c in counties) / total, 2),
+                       "highlight": bool(assessment.get("highlight")),
+                       "serious_return_to_poverty": bool(assessment.get("serious_return_to_poverty"))
+                       or any(c["serious_return_to_poverty"] for c in counties)})
+    return scored
+
+
+def graded(units: list[dict], grades: list) -> list[dict]:
+    """Grades from a multi-instance decision, matched to their units by position."""
+    if len(units) != len(grades):
+        raise ValueError(f"{len(grades)} grades for {len(units)} units")
+    return [{**unit, "grade": grade} for unit, grade in zip(units, grades)]
+
+
+def flagged(units: list[dict], flags: list) -> list[dict]:
+    if len(units) != len(flags):
+        raise ValueError(f"{len(flags)} flag sets for {len(units)} units")
+    return [{**unit, "flags": dict(f)} for unit, f in zip(units, flags)]
+
+
+def five_year_scores(prefectures, annual: dict[str, list[dict]], five_year_assessments) -> list[dict]:
+    """The transition evaluation: each prefecture's annual scores 2021–2025 side by side, read
+    from the published results, their mean as the five-year score."""
+    own = {a["code"]: a for a in five_year_assessments or []}
+    scored = []
+    for prefecture in prefectures:
+        by_year = {year: next((r["score"] for r in rows if r["code"] == prefecture["code"]), None)
+                   for year, rows in sorted(annual.items())}
+        present = [s for s in by_year.values() if s is not None]
+        assessment = own.get(prefecture["code"], {})
+        scored.append({"code": prefecture["code"], "name": prefecture["name"],
+                       "annual_scores": by_year, "score": round(fmean(present), 2) if present else 0.0,
+                       "highlight": bool(assessment.get("highlight")),
+                       "serious_return_to_poverty": bool(assessment.get("serious_return_to_poverty"))})
+    return scored

@@ -1,0 +1,43 @@
+"""What some BPMN tasks ask of the engine, by `spiffworkflow:property`, beyond running:
+
+- `approval` (a gate: 审议, 审定): the decision is `approve` or `return`, a return needs a
+  comment (422 otherwise), and `approval.decided` is recorded and sent (who, when, why);
+- `auditEvent` + `auditData` (an expression): an audit event of that type when the task has
+  run, e.g. `sample.drawn` with the seed and the counties drawn;
+- `publishResults` (an expression giving the cycle, e.g. `str(year)`) + `cycleKind`: the task's
+  `prefecture_results` and `county_results` are stored as the cycle's published results."""
+from __future__ import annotations
+
+from ..assessment import results
+from ..definitions import task_properties
+from ..errors import Invalid
+
+DECISIONS = ("approve", "return")
+
+
+def approval(definition, element_id: str, data: dict) -> dict | None:
+    """The gate decision in a completion, checked; None for a task that is no gate."""
+    if "approval" not in definition.properties.get(element_id, {}):
+        return None
+    decision, comment = data.get("decision"), str(data.get("comment") or "").strip()
+    if decision not in DECISIONS:
+        raise Invalid("a gate is approved or returned", code="invalid_form_data",
+                      details={"decision": ["须为同意或退回 / must be approve or return"]})
+    if decision == "return" and not comment:
+        raise Invalid("a return needs a comment", code="invalid_form_data",
+                      details={"comment": ["退回时必须填写意见 / a comment is required on return"]})
+    return {"decision": decision, "comment": comment,
+            "gate": definition.properties[element_id]["approval"]}
+
+
+def after_run(step, task) -> None:
+    props = task_properties.properties(task.task_spec)
+    if not props:
+        return
+    element = task.task_spec.bpmn_id
+    if props.get("auditEvent"):
+        data = step.rt.script_engine.evaluate(task, props["auditData"]) if props.get("auditData") else {}
+        step.record(props["auditEvent"], actor="system", element=element, task_id=str(task.id), data=data)
+    if props.get("publishResults"):
+        cycle = str(step.rt.script_engine.evaluate(task, props["publishResults"]))
+        results.publish(step, cycle, props.get("cycleKind", "annual"), task.data)
