@@ -5,8 +5,8 @@ from flask import Flask
 from flask_smorest import Api
 
 from ..errors import KaopingError
-from . import (auth, clock, definitions, errors, inbound, instances, messages, meta, tasks,
-               timers, webhooks)
+from . import (auth, clock, cycles, definitions, errors, inbound, instances, messages, meta,
+               tasks, timers, webhooks)
 from .context import authenticate
 
 
@@ -23,7 +23,8 @@ def init_api(app: Flask) -> None:
             "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}]})
     api = KaopingApi(app)
     for blueprint in (meta.blp, auth.blp, definitions.blp, instances.blp, tasks.blp, messages.blp,
-                      timers.blp, clock.blp, webhooks.blp, inbound.endpoints_blp, inbound.receive_blp):
+                      timers.blp, clock.blp, webhooks.blp, inbound.endpoints_blp, inbound.receive_blp,
+                      cycles.blp):
         api.register_blueprint(blueprint)
     app.before_request(authenticate)
     app.register_error_handler(KaopingError, errors.domain_error)

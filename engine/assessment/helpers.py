@@ -14,6 +14,5 @@ def script_helpers(db: Database) -> dict:
         "example_plan": plan.example_plan, "prefectures_of": plan.prefectures_of,
         "new_seed": sampling.new_seed, "stratified_sample": sampling.stratified_sample,
         "score_counties": scoring.score_counties, "score_prefectures": scoring.score_prefectures,
-        "graded": scoring.graded, "flagged": scoring.flagged,
         "five_year_scores": scoring.five_year_scores, "published_scores": published_scores,
     }

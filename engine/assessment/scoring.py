@@ -66,19 +66,6 @@ def score_prefectures(prefectures, county_scores, category_weights, self_assessm
     return scored
 
 
-def graded(units: list[dict], grades: list) -> list[dict]:
-    """Grades from a multi-instance decision, matched to their units by position."""
-    if len(units) != len(grades):
-        raise ValueError(f"{len(grades)} grades for {len(units)} units")
-    return [{**unit, "grade": grade} for unit, grade in zip(units, grades)]
-
-
-def flagged(units: list[dict], flags: list) -> list[dict]:
-    if len(units) != len(flags):
-        raise ValueError(f"{len(flags)} flag sets for {len(units)} units")
-    return [{**unit, "flags": dict(f)} for unit, f in zip(units, flags)]
-
-
 def five_year_scores(prefectures, annual: dict[str, list[dict]], five_year_assessments) -> list[dict]:
     """The transition evaluation: each prefecture's annual scores 2021–2025 side by side, read
     from the published results, their mean as the five-year score."""

@@ -17,7 +17,9 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (BpmnWorkflowConverte
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.serializer.task_spec import BusinessRuleTaskConverter
 
+from ..definitions.rules import KaopingBusinessRuleTask
 from ..definitions.timers import TIMER_DEFINITIONS
 
 
@@ -45,6 +47,7 @@ def _config() -> dict:
     config[BpmnWorkflow] = SpecFreeWorkflowConverter
     for definition in TIMER_DEFINITIONS:  # timers on the engine's clock (definitions/timers.py)
         config[definition] = TimerConditionalEventDefinitionConverter
+    config[KaopingBusinessRuleTask] = BusinessRuleTaskConverter  # definitions/rules.py
     return config
 
 

@@ -3,12 +3,14 @@ in the step's transaction, so readers answer from indexed rows and never load a 
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from ..definitions import task_properties
 from ..persistence import store, timer_rows
 from ..persistence.store import TaskRecord
 from . import routing, timer_projection
+from .scripts import ScriptRefused
 from .jsonable import public_data
 
 
@@ -33,7 +35,8 @@ def refresh_tasks(step, new: bool) -> None:
     closing = listed - ready.keys()
     store.close_tasks(step.conn, closing, "cancelled")
     timer_rows.remove_task_due_dates(step.conn, closing)
-    opening = [_task_record(step, ready[task_id]) for task_id in sorted(ready.keys() - listed)]
+    opening = [record for record in (_task_record(step, ready[task_id])
+                                     for task_id in sorted(ready.keys() - listed)) if record]
     store.open_tasks(step.conn, opening, reopened={r.id for r in opening if r.id in rows})
     timer_projection.add_due_dates(step, opening)
     for record in opening:
@@ -45,14 +48,21 @@ def refresh_tasks(step, new: bool) -> None:
                           "due_at": record.due_at.isoformat() if record.due_at else None})
 
 
-def _task_record(step, spiff_task) -> TaskRecord:
-    """A ready task as the projection lists it; one reset to run again keeps its old id."""
+def _task_record(step, spiff_task) -> TaskRecord | None:
+    """A ready task as the projection lists it; one reset to run again keeps its old id. If its
+    routing or due date cannot be worked out (a faulty expression), the instance has an
+    incident and the task waits, unlisted, for the retry."""
     spec = spiff_task.task_spec
-    groups, users, excluded = routing.candidates(spiff_task, step.rt.script_engine)
+    try:
+        groups, users, excluded = routing.candidates(spiff_task, step.rt.script_engine)
+        due_at = timer_projection.due_date(step, spiff_task)
+    except (SpiffWorkflowException, ScriptRefused, ValueError) as exc:
+        step.incident(exc, spiff_task)
+        return None
     return TaskRecord(
         id=str(spiff_task.id), instance_id=step.instance.id, element_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, candidate_groups=groups,
-        candidate_users=users, excluded_groups=excluded, assignee=None, due_at=timer_projection.due_date(step, spiff_task),
+        candidate_users=users, excluded_groups=excluded, assignee=None, due_at=due_at,
         form_key=task_properties.form_key(spec),
         state="ready", data=_input_data(spiff_task), result=None, deferred_seq=None,
         created_at=step.now,

@@ -93,7 +93,7 @@ class Step:
                 action()
             self.workflow.do_engine_steps(did_complete_task=self._observe)
         except (SpiffWorkflowException, ScriptRefused) as exc:
-            self._incident(exc)
+            self.incident(exc)
 
     def _observe(self, task) -> None:
         task_hooks.after_run(self, task)
@@ -109,8 +109,8 @@ class Step:
             self.record("gateway.decided", actor="system", element=task.task_spec.bpmn_id,
                         task_id=str(task.id), data={"taken": taken})
 
-    def _incident(self, exc: Exception) -> None:
-        task = getattr(exc, "task", None)
+    def incident(self, exc: Exception, task=None) -> None:
+        task = task or getattr(exc, "task", None)
         element = task.task_spec.bpmn_id if task is not None else None
         message = str(exc.args[0]) if exc.args else type(exc).__name__
         self.instance.status = "error"

@@ -1,0 +1,178 @@
+"""`kaoping simulate`: the shipped cycles, run on the controlled clock from one date to another.
+
+Every task is done by a user of its own group with valid data generated from its form (a
+spot check by a team member from another prefecture); each gate returns the draft once per
+cycle before approving it; the third party answers through the signed inbound webhook; and
+between bursts of work the clock moves to the next due time. A line is printed as each cycle
+publishes; the run succeeds when every cycle opened in the span has published."""
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from standardwebhooks.webhooks import Webhook as Signer
+
+from forms.generate import generate
+from webhooks import inbound
+
+from .assessment.plan import DEPARTMENTS
+from .auth.users import create_user
+from .errors import Conflict, Forbidden, KaopingError
+from .assessment import results
+from .persistence import queries, timer_rows
+from .persistence.models import Instance, MessageWait, User
+from .persistence.result_models import CycleResult
+from .persistence.webhook_models import InboundEndpoint
+from .reference import load_divisions
+from .runtime import commands
+from .runtime.principal import Principal
+from .scheduler.drain import drain, move_clock
+
+ENDPOINT = "third-party"
+PROVINCE = ("provincial_office", "assessment_team", "leading_group", "provincial_leadership",
+            "integration", "third_party")
+
+
+class Simulation:
+    def __init__(self, rt, *, seed: int = 2021, say=print):
+        if not rt.clock.controlled:
+            raise KaopingError("simulate runs on the controlled clock: set KAOPING_CONTROLLED_CLOCK=1")
+        self.rt, self.rng, self.say = rt, random.Random(seed), say
+        self.returned: set[tuple[str, str]] = set()
+        self.published: set[str] = set()
+        self.people = self._people()
+        self.secret = self._endpoint()
+
+    def _people(self) -> dict[str, list[Principal]]:
+        prefectures = [p.code for p in load_divisions().prefectures()]
+        groups = {g: [[g]] for g in PROVINCE}
+        groups.update({f"prefecture:{code}": [[f"prefecture:{code}"]] for code in prefectures})
+        groups.update({f"department:{key}": [[f"department:{key}"]] for key, _ in DEPARTMENTS})
+        # The assessment team: members drawn from prefectures, so recusal has someone to refuse.
+        groups["assessment_team"] = [["assessment_team", f"prefecture:{code}"] for code in prefectures[:4]]
+        people: dict[str, list[Principal]] = {}
+        with self.rt.db.write() as session:
+            for group, memberships in groups.items():
+                for n, member_of in enumerate(memberships):
+                    name = f"sim.{group.replace(':', '.')}.{n}"
+                    if session.scalar(select(User.id).where(User.username == name)) is None:
+                        create_user(session, name, now=self.rt.clock.now(), groups=member_of)
+                    people.setdefault(group, []).append(Principal(name, groups=frozenset(member_of)))
+        return people
+
+    def _endpoint(self) -> str:
+        with self.rt.db.connect() as conn:
+            if conn.execute(select(InboundEndpoint.name).where(InboundEndpoint.name == ENDPOINT)).first():
+                inbound.remove(self.rt, ENDPOINT)
+        _, secret = inbound.create(self.rt, "simulate", ENDPOINT, "third_party.report",
+                                   business_key_path="$.cycle.key")
+        return secret
+
+    def run(self, start: datetime, end: datetime) -> bool:
+        if start > self.rt.clock.now():
+            move_clock(self.rt, start)
+        while True:
+            if self._work():
+                continue
+            with self.rt.db.connect() as conn:
+                upcoming = timer_rows.next_due(conn)
+            if upcoming is None or upcoming > end:
+                break
+            move_clock(self.rt, upcoming)
+        if end > self.rt.clock.now():
+            move_clock(self.rt, end)
+        return self._all_published(start, end)
+
+    def _work(self) -> int:
+        done = self._answer_third_party()
+        with self.rt.db.read() as session:
+            tasks = queries.list_tasks(session, Principal("sim", is_admin=True), limit=1000).items
+        for task in tasks:
+            done += self._complete(task)
+        drain(self.rt)
+        return done
+
+    def _complete(self, task) -> int:
+        actor = self._actor(task)
+        form = self._definition(task.instance_id).forms.get(task.form_key) if task.form_key else None
+        data = generate(form, task.data, rng=self.rng, overrides=self._overrides(task)) if form else {}
+        try:
+            commands.complete(self.rt, actor, task.id, data)
+        except (Conflict, Forbidden):
+            return 0
+        self._report_publication(task)
+        return 1
+
+    def _definition(self, instance_id: str):
+        with self.rt.db.connect() as conn:
+            definition_id = conn.execute(select(Instance.definition_id).where(Instance.id == instance_id)).scalar()
+            return self.rt.definitions.get(conn, definition_id)
+
+    def _actor(self, task) -> Principal:
+        for group in task.candidate_groups:
+            for person in self.people.get(group, []):
+                if not person.groups.intersection(task.excluded_groups or []):
+                    return person
+        raise KaopingError(f"nobody may do task {task.element_id} ({task.candidate_groups})")
+
+    def _overrides(self, task) -> dict:
+        if task.form_key == "gate-decision":
+            key = (task.instance_id, task.element_id)
+            if key not in self.returned:  # every gate returns the draft once, then approves
+                self.returned.add(key)
+                return {"decision": "return", "comment": "请补充问题整改情况后再报 / Please add the rectification status."}
+            return {"decision": "approve", "comment": "同意 / Approved."}
+        if task.form_key == "annual-plan":
+            return {k: task.data[k] for k in ("weights", "source_weights", "category_weights", "sampling_ratio") if k in task.data}
+        return {}
+
+    def _answer_third_party(self) -> int:
+        with self.rt.db.read() as session:
+            waiting = session.execute(select(Instance.business_key).join(
+                MessageWait, MessageWait.instance_id == Instance.id).where(
+                MessageWait.message_name == "third_party.report")).scalars().all()
+        counties = [c.code for c in load_divisions().counties()]
+        for key in waiting:
+            report = {"cycle": {"key": key}, "summary": "第三方评估报告 / Third-party report",
+                      "county_scores": [{"code": c, "score": round(self.rng.uniform(62, 97), 1)} for c in counties],
+                      "serious": []}
+            body = json.dumps(report, ensure_ascii=False)
+            message_id, at = f"msg_{uuid.uuid4().hex}", datetime.now(timezone.utc)  # signed on the wall clock
+            headers = {"webhook-id": message_id, "webhook-timestamp": str(int(at.timestamp())),
+                       "webhook-signature": Signer(self.secret).sign(message_id, at, body)}
+            inbound.receive(self.rt, ENDPOINT, body.encode(), headers)
+        return len(waiting)
+
+    def _report_publication(self, task) -> None:
+        with self.rt.db.connect() as conn:
+            rows = conn.execute(select(CycleResult.cycle, CycleResult.kind)
+                                .where(CycleResult.instance_id == task.instance_id)).all()
+        for cycle, kind in rows:
+            if cycle not in self.published:
+                self.published.add(cycle)
+                self.say(self._line(cycle, kind))
+
+    def _line(self, cycle: str, kind: str) -> str:
+        with self.rt.db.connect() as conn:
+            found = results.read(conn, cycle)
+        counts = {g: sum(1 for p in found["prefectures"] if p["grade"] == g) for g in ("好", "较好", "一般")}
+        grades = " · ".join(f"{g} {n}" for g, n in counts.items())
+        label = f"{cycle} annual" if kind == "annual" else f"{cycle.removeprefix('transition-').replace('-', '–')} transition"
+        return f"{label}: published {grades}"
+
+    def _all_published(self, start: datetime, end: datetime) -> bool:
+        """Every cycle opened in the span whose February deadline falls in it has published."""
+        with self.rt.db.read() as session:
+            opened = session.scalars(select(Instance.business_key).where(
+                Instance.definition_key.in_(("annual_evaluation", "transition_evaluation")),
+                Instance.created_at >= start, Instance.created_at <= end)).all()
+        zone = self.rt.clock.zone
+        due = {key.removeprefix("annual-") for key in opened if key
+               and datetime(int(key.split("-")[-1]) + 1, 3, 1, tzinfo=zone) <= end}
+        missing = sorted(due - self.published)
+        for cycle in missing:
+            self.say(f"{cycle}: NOT published")
+        return bool(due) and not missing
