@@ -19,7 +19,7 @@ GRADES = ("好", "较好", "一般")
 def publish(step, cycle: str, kind: str, data: dict) -> None:
     conn, now = step.conn, step.now
     approvals = _approvals(conn, step.instance.id) + [
-        e["data"] | {"gate": e["element"], "actor": e["actor"], "at": e["at"].isoformat()}
+        e["data"] | {"element": e["element"], "actor": e["actor"], "at": e["at"].isoformat()}
         for e in step.journal.events if e["type"] == "approval.decided"]
     approved_by = list({a["gate"]: a for a in approvals if a.get("decision") == "approve"}.values())
     conn.execute(delete(units).where(units.c.cycle == cycle))
@@ -52,7 +52,7 @@ def _approvals(conn, instance_id: str) -> list[dict]:
     rows = conn.execute(select(audit.c.element, audit.c.actor, audit.c.at, audit.c.data)
                         .where(audit.c.instance_id == instance_id, audit.c.type == "approval.decided")
                         .order_by(audit.c.id))
-    return [{**r.data, "gate": r.element, "actor": r.actor, "at": r.at.isoformat()} for r in rows]
+    return [{**r.data, "element": r.element, "actor": r.actor, "at": r.at.isoformat()} for r in rows]
 
 
 def read(conn, cycle: str) -> dict:

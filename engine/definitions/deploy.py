@@ -37,6 +37,7 @@ def deploy(session: Session, files: list[tuple[str | None, bytes]], *, actor: st
            now: datetime, forms_dir: Path, serializer: StateSerializer) -> list[Deployed]:
     bundle = read_bundle(files)
     _refuse_if(bundle.problems)
+    _carry_over_decisions(session, bundle)
     parser = new_parser()
     _refuse_if(_feed(parser, bundle))
     own = [pid for pid, p in parser.process_parsers.items()
@@ -54,6 +55,31 @@ def deploy(session: Session, files: list[tuple[str | None, bytes]], *, actor: st
     return [_store(session, parser, bundle, called_hashes, pid, spec, subs, used_forms,
                    actor=actor, now=now, serializer=serializer)
             for pid, spec, subs, used_forms in results]
+
+
+_SPIFF = {"spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+
+
+def _carry_over_decisions(session: Session, bundle: Bundle) -> None:
+    """A BPMN edited in the modeler comes alone: the decisions it calls that the upload lacks
+    are taken from the DMN files of deployed definitions (their latest versions)."""
+    wanted = {ref.text.strip() for _, tree in bundle.bpmn.values()
+              for ref in tree.xpath("//spiffworkflow:calledDecisionId", namespaces=_SPIFF) if ref.text}
+    wanted -= {d for _, tree in bundle.dmn.values() for d in _decision_ids(tree)}
+    if not wanted:
+        return
+    for files in session.scalars(select(Definition.files).order_by(Definition.created_at.desc())):
+        for name, text in (files or {}).get("dmn", {}).items():
+            tree = parse_xml(text.encode(), name)
+            if wanted & set(_decision_ids(tree)) and name not in bundle.dmn:
+                bundle.dmn[name] = (text.encode(), tree)
+                wanted -= set(_decision_ids(tree))
+        if not wanted:
+            return
+
+
+def _decision_ids(tree) -> list[str]:
+    return [node.get("id") for node in tree.iter() if str(node.tag).endswith("}decision")]
 
 
 def _refuse_if(problems: list[Problem]) -> None:

@@ -1,0 +1,144 @@
+"""The assessment itself, told through its cycles: the 2021 cycle from its November timer to
+publication with a return at each gate; recusal refused; the sample recomputed from its seed;
+the deadline on 29 February 2024; the five-year evaluation reading five annual results; and an
+administrator moving the start date in the BPMN."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+
+from engine.assessment.sampling import stratified_sample
+from engine.config import PROJECT_ROOT
+from engine.runtime.deployment import deploy_files
+from engine.simulation import Simulation
+
+pytestmark = [pytest.mark.slow, pytest.mark.controlled_clock("2021-10-01T00:00:00+08:00")]
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PROCESSES = PROJECT_ROOT / "processes"
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def shipped(rt):
+    files = [(p.name, p.read_bytes()) for p in sorted(PROCESSES.iterdir()) if p.suffix in (".bpmn", ".dmn")]
+    deploy_files(rt, files, "test")
+    return rt
+
+
+def _instance(admin, key):
+    [found] = admin.get("/api/v1/instances", query_string={"business_key": key}).json["items"]
+    return found
+
+
+def _events(admin, instance, kind=None):
+    items = admin.get(f"/api/v1/instances/{instance['id']}/events", query_string={"limit": 1000}).json["items"]
+    return [e for e in items if kind is None or e["type"] == kind]
+
+
+def test_the_2021_cycle_from_its_timer_to_publication(shipped, admin):
+    lines = []
+    assert Simulation(shipped, say=lines.append).run(at("2021-11-01T00:00:00"), at("2022-03-31T00:00:00"))
+    assert len(lines) == 1 and lines[0].startswith("2021 annual: published 好 ")
+
+    instance = _instance(admin, "annual-2021")
+    assert instance["status"] == "completed"
+    [opened] = [e for e in _events(admin, instance, "timer.fired") if e["element"] == "opens"]
+    assert opened["at"] == "2021-11-01T01:00:00+00:00"
+    decisions = [(e["element"], e["data"]["decision"]) for e in _events(admin, instance, "approval.decided")]
+    assert ("review", "return") in decisions and ("sign_off", "return") in decisions
+    assert decisions[-2:] == [("review", "approve"), ("sign_off", "approve")]
+    assert all(e["data"]["comment"] for e in _events(admin, instance, "approval.decided") if e["data"]["decision"] == "return")
+    [correlated] = _events(admin, instance, "message.correlated")
+    assert correlated["actor"] == "inbound:third-party"
+
+    results = admin.get("/api/v1/cycles/2021/results").json
+    assert (len(results["prefectures"]), len(results["counties"])) == (16, 129)
+    assert {r["grade"] for r in results["prefectures"] + results["counties"]} <= {"好", "较好", "一般"}
+    assert [a["gate"] for a in results["approved_by"]] == ["审议", "审定"]
+    for row in results["prefectures"] + results["counties"]:
+        flagged = row["grade"] == "一般" or row["flags"]["serious_return_to_poverty"]
+        assert row["flags"]["interview_reminder"] is flagged and row["flags"]["revitalization_not_good"] is flagged
+    exported = admin.get("/api/v1/cycles/2021/results", query_string={"format": "csv"})
+    rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
+    assert rows[0][0] == "层级 / Level" and len(rows) == 1 + 16 + 129
+    sheet = load_workbook(io.BytesIO(admin.get("/api/v1/cycles/2021/results", query_string={"format": "xlsx"}).data)).active
+    assert sheet.max_row == 1 + 16 + 129
+    assert admin.get("/api/v1/cycles/2030/results").status_code == 404
+
+
+def test_a_spot_check_is_refused_to_a_verifier_from_the_same_prefecture(shipped, admin, people):
+    sim = Simulation(shipped, leave=lambda task: task.element_id == "spot_check")
+    sim.run(at("2021-11-01T00:00:00"), at("2021-11-01T12:00:00"))
+    [checks] = [admin.tasks(instance=_instance(admin, "annual-2021")["id"])]
+    check = next(t for t in checks if t["element_id"] == "spot_check")
+    county = admin.get(f"/api/v1/tasks/{check['id']}").json["data"]["check"]
+    own = people("team.own", groups=["assessment_team", f"prefecture:{county['prefecture']}"])
+    other_code = "530100" if county["prefecture"] != "530100" else "530300"
+    other = people("team.other", groups=["assessment_team", f"prefecture:{other_code}"])
+
+    assert check["id"] not in [t["id"] for t in own.tasks()]
+    refused = own.complete(check["id"], {"check": {"code": county["code"], "verified_score": 80}})
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "recused"
+    assert own.post(f"/api/v1/tasks/{check['id']}/claim").status_code == 403
+    assert check["id"] in [t["id"] for t in other.tasks()]
+    assert other.complete(check["id"], {"check": {"code": county["code"], "verified_score": 80}}).status_code == 200
+
+
+def test_the_sample_is_recomputed_from_its_seed(shipped, admin):
+    Simulation(shipped).run(at("2021-11-01T00:00:00"), at("2021-11-02T00:00:00"))
+    instance = _instance(admin, "annual-2021")
+    [drawn] = _events(admin, instance, "sample.drawn")
+    [plan] = [e for e in _events(admin, instance, "task.completed") if e["element"] == "plan_task"]
+    counties = plan["data"]["data"]["counties"]
+    recomputed = stratified_sample(counties, drawn["data"]["ratio"], drawn["data"]["seed"])
+    assert [c["code"] for c in recomputed] == drawn["data"]["counties"]
+    categories = {c["category"] for c in counties}
+    assert {c["category"] for c in recomputed} == categories  # every stratum is represented
+
+
+def test_the_2023_cycle_is_escalated_on_29_february_2024(shipped, admin):
+    sim = Simulation(shipped, leave=lambda task: task.element_id == "comprehensive_evaluation")
+    shipped.clock.set(at("2023-10-01T00:00:00"))
+    sim.run(at("2023-11-01T00:00:00"), at("2024-03-01T12:00:00"))
+    instance = _instance(admin, "annual-2023")
+    [fired] = [e for e in _events(admin, instance, "timer.fired") if e["element"] == "deadline"]
+    assert fired["at"] == "2024-02-29T15:59:59+00:00"
+    [escalated] = _events(admin, instance, "deadline.escalated")
+    assert escalated["at"] == fired["at"] and escalated["data"]["open"] == ["comprehensive_evaluation"]
+
+
+def test_the_five_year_evaluation_reads_the_five_annual_results(shipped, admin):
+    lines = []
+    assert Simulation(shipped, say=lines.append).run(at("2021-11-01T00:00:00"), at("2026-03-31T00:00:00"))
+    assert [line.split(":")[0] for line in lines] == [
+        "2021 annual", "2022 annual", "2023 annual", "2024 annual", "2025 annual", "2021–2025 transition"]
+    transition = admin.get("/api/v1/cycles/transition-2021-2025/results").json
+    annual = {y: {r["code"]: r["score"] for r in admin.get(f"/api/v1/cycles/{y}/results").json["prefectures"]}
+              for y in range(2021, 2026)}
+    for row in transition["prefectures"]:
+        side_by_side = row["scores"]
+        assert side_by_side == {str(y): annual[y][row["code"]] for y in range(2021, 2026)}
+        assert row["score"] == pytest.approx(sum(side_by_side.values()) / 5, abs=0.01)
+
+
+def test_an_administrator_moves_the_start_date_and_the_next_cycle_follows(shipped, admin):
+    Simulation(shipped).run(at("2021-11-01T00:00:00"), at("2022-06-01T00:00:00"))
+    bpmn = (PROCESSES / "annual-evaluation.bpmn").read_bytes().replace(
+        b"R/2021-11-01T09:00:00+08:00/P1Y", b"R/2021-11-15T09:00:00+08:00/P1Y")
+    deployed = admin.post("/api/v1/definitions", data=bpmn, content_type="application/xml")
+    assert deployed.status_code == 201 and deployed.json["definitions"][0]["version"] == 2
+    [start] = [t for t in admin.get("/api/v1/timers").json["items"] if t["kind"] == "start" and t["definition"] == "annual_evaluation"]
+    assert start["version"] == 2 and start["due_at"] == "2022-11-15T01:00:00+00:00"
+    admin.post("/api/v1/clock", json={"now": "2022-11-10T00:00:00+08:00"})
+    assert admin.get("/api/v1/instances", query_string={"business_key": "annual-2022"}).json["items"] == []
+    admin.post("/api/v1/clock", json={"now": "2022-11-16T00:00:00+08:00"})
+    opened = _instance(admin, "annual-2022")
+    assert opened["version"] == 2 and opened["created_at"] == "2022-11-15T01:00:00+00:00"
