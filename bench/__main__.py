@@ -16,7 +16,7 @@ from pathlib import Path
 
 import SpiffWorkflow
 
-from . import CHAIN, HERE, http, raw, report, timers, webhooks
+from . import CHAIN, HERE, http, raw, report, simulate, timers, webhooks
 from .fill import clone, copy_database, count_instances, state_sizes
 from .server import Server, create_user, server_env
 
@@ -47,11 +47,14 @@ def main(argv: list[str] | None = None) -> int:
             results["timers"] = timers.run(args.quick)
         with clock_phase("(g) webhooks"):
             results["webhooks"] = webhooks.run(args.quick)
+        with clock_phase("(h) kaoping simulate"):
+            results["simulate"] = simulate.run(args.quick)
         report.write(results, args.out)
         print(report.table(results))
         if results["timers"]:
             print("\n" + timers.table(results["timers"]))
         print("\n" + webhooks.table(results["webhooks"]))
+        print("\n" + simulate.table(results["simulate"]))
         print(f"\nwritten: {args.out}")
         ok = True
     except http.ServerMisbehaved as exc:
