@@ -43,7 +43,7 @@ SHAPES: dict[str, dict] = {
     "comprehensive": dict.fromkeys(["report", "confirmed"]),
     "gate-decision": dict.fromkeys(["decision", "comment"]),
     "publication": dict.fromkeys(["notice_number", "notice"]),
-    "rectification": {"rectification": dict.fromkeys(["code", "measures", "deadline", "responsible"])},
+    "rectification": {"rectification": dict.fromkeys(["code", "name", "grade", "measures", "deadline", "responsible"])},
     "transition-self-assessment": {"five_year": dict.fromkeys(
         ["code", "summary", "problems", "plans", "highlight", "serious_return_to_poverty"])},
 }
