@@ -52,6 +52,30 @@ def _page(rows: list, limit: int, key) -> Page:
     return Page(rows, _cursor(*key(rows[-1])) if more and rows else None)
 
 
+def _keyset_page(session: Session, query, columns: list, limit: int, after: str | None) -> Page:
+    """A page in the stable order of `columns`, resumed after the cursor's values."""
+    position = _uncursor(after)
+    if position:
+        try:
+            values = [_restore(column, value) for column, value in zip(columns, position, strict=True)]
+        except (TypeError, ValueError):
+            raise BadRequest("malformed cursor", code="bad_cursor") from None
+        first = columns[0] > values[0]
+        query = query.where(first if len(columns) == 1 else
+                            or_(first, and_(columns[0] == values[0], columns[1] > values[1])))
+    rows = session.scalars(query.order_by(*columns).limit(limit + 1)).all()
+    return _page(list(rows), limit, lambda row: tuple(_plain(getattr(row, c.key)) for c in columns))
+
+
+def _restore(column, value):
+    kind = getattr(column.type, "impl", column.type).python_type  # a TypeDecorator says `object`
+    return datetime.fromisoformat(value) if kind is datetime else kind(value)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
 def visible_tasks(principal: Principal):
     """Tasks routed to the caller: one of their groups or their name is a candidate, or they
     hold or completed it. Administrators see everything."""
@@ -83,12 +107,7 @@ def list_tasks(session: Session, principal: Principal, *, state: str = "ready",
         query = query.where(Task.assignee == principal.username)
     elif assigned == "candidate":
         query = query.where(Task.assignee.is_(None))
-    position = _uncursor(after)
-    if position:
-        query = query.where(or_(Task.created_at > _dt(position[0]),
-                                and_(Task.created_at == _dt(position[0]), Task.id > position[1])))
-    rows = session.scalars(query.order_by(Task.created_at, Task.id).limit(limit + 1)).all()
-    return _page(list(rows), limit, lambda t: (t.created_at.isoformat(), t.id))
+    return _keyset_page(session, query, [Task.created_at, Task.id], limit, after)
 
 
 def list_instances(session: Session, *, definition: str | None = None, status: str | None = None,
@@ -101,23 +120,13 @@ def list_instances(session: Session, *, definition: str | None = None, status: s
         query = query.where(Instance.status == status)
     if business_key:
         query = query.where(Instance.business_key == business_key)
-    position = _uncursor(after)
-    if position:
-        query = query.where(or_(Instance.created_at > _dt(position[0]),
-                                and_(Instance.created_at == _dt(position[0]),
-                                     Instance.id > position[1])))
-    rows = session.scalars(query.order_by(Instance.created_at, Instance.id).limit(limit + 1)).all()
-    return _page(list(rows), limit, lambda i: (i.created_at.isoformat(), i.id))
+    return _keyset_page(session, query, [Instance.created_at, Instance.id], limit, after)
 
 
 def list_events(session: Session, instance_id: str, *, limit: int = 100,
                 after: str | None = None) -> Page:
     query = select(AuditEvent).where(AuditEvent.instance_id == instance_id)
-    position = _uncursor(after)
-    if position:
-        query = query.where(AuditEvent.id > int(position[0]))
-    rows = session.scalars(query.order_by(AuditEvent.id).limit(limit + 1)).all()
-    return _page(list(rows), limit, lambda e: (e.id,))
+    return _keyset_page(session, query, [AuditEvent.id], limit, after)
 
 
 def all_events(session: Session, instance_id: str | None = None):
@@ -133,21 +142,13 @@ def latest_definitions(session: Session, *, limit: int = 100, after: str | None 
            .group_by(Definition.key).subquery())
     query = select(Definition).join(top, and_(Definition.key == top.c.key,
                                               Definition.version == top.c.version))
-    position = _uncursor(after)
-    if position:
-        query = query.where(Definition.key > position[0])
-    rows = session.scalars(query.order_by(Definition.key).limit(limit + 1)).all()
-    return _page(list(rows), limit, lambda d: (d.key,))
+    return _keyset_page(session, query, [Definition.key], limit, after)
 
 
 def definition_versions(session: Session, key: str, *, limit: int = 100,
                         after: str | None = None) -> Page:
     query = select(Definition).where(Definition.key == key)
-    position = _uncursor(after)
-    if position:
-        query = query.where(Definition.version > int(position[0]))
-    rows = session.scalars(query.order_by(Definition.version).limit(limit + 1)).all()
-    return _page(list(rows), limit, lambda d: (d.version,))
+    return _keyset_page(session, query, [Definition.version], limit, after)
 
 
 def instance_tasks(session: Session, instance_id: str) -> list[Task]:
@@ -155,9 +156,6 @@ def instance_tasks(session: Session, instance_id: str) -> list[Task]:
                                                    Task.state == "ready")
                                 .order_by(Task.created_at, Task.id)))
 
-
-def _dt(text: str) -> datetime:
-    return datetime.fromisoformat(text)
 
 
 def participates(session: Session, principal: Principal, instance_id: str) -> bool:
@@ -174,18 +172,9 @@ def participates(session: Session, principal: Principal, instance_id: str) -> bo
 
 def list_timers(session: Session, *, limit: int = 100, after: str | None = None) -> Page:
     query = select(Timer).where(Timer.kind.in_(("timer", "start")))
-    position = _uncursor(after)
-    if position:
-        query = query.where(or_(Timer.due_at > _dt(position[0]),
-                                and_(Timer.due_at == _dt(position[0]), Timer.id > position[1])))
-    rows = session.scalars(query.order_by(Timer.due_at, Timer.id).limit(limit + 1)).all()
-    return _page(list(rows), limit, lambda t: (t.due_at.isoformat(), t.id))
+    return _keyset_page(session, query, [Timer.due_at, Timer.id], limit, after)
 
 
 def list_deliveries(session: Session, webhook_id: str, *, limit: int = 100, after: str | None = None) -> Page:
     query = select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id)
-    position = _uncursor(after)
-    if position:
-        query = query.where(WebhookDelivery.id > int(position[0]))
-    rows = session.scalars(query.order_by(WebhookDelivery.id).limit(limit + 1)).all()
-    return _page(list(rows), limit, lambda d: (d.id,))
+    return _keyset_page(session, query, [WebhookDelivery.id], limit, after)
