@@ -14,5 +14,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + 64 * 1024
     app.extensions["kaoping"] = runtime or Runtime.create(settings)
     from .api import init_api
+    from .web import init_web
+    init_web(app, settings)
     init_api(app)
     return app

@@ -32,6 +32,7 @@ class Settings:
     secret_key: str | None = None  # Fernet key for stored webhook secrets; else secret_key_file
     secret_key_file: Path = Path("var/secret.key")
     max_inbound_bytes: int = 1024 * 1024
+    secure_cookies: bool = False  # set behind HTTPS: the session cookie then never travels in clear
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -52,4 +53,5 @@ class Settings:
             secret_key=env.get("KAOPING_SECRET_KEY") or None,
             secret_key_file=Path(env.get("KAOPING_SECRET_KEY_FILE") or base.secret_key_file),
             max_inbound_bytes=int(env.get("KAOPING_MAX_INBOUND_BYTES") or base.max_inbound_bytes),
+            secure_cookies=_flag(env.get("KAOPING_SECURE_COOKIES"), False),
         )

@@ -23,9 +23,12 @@ class SecretBox:
 
     @classmethod
     def from_settings(cls, settings) -> "SecretBox":
-        if settings.secret_key:
-            return cls(settings.secret_key)
-        return cls(_key_file(settings.secret_key_file))
+        return cls(cls.key_material(settings))
+
+    @staticmethod
+    def key_material(settings) -> str:
+        """KAOPING_SECRET_KEY, or the key file beside the data (made on first use)."""
+        return settings.secret_key or _key_file(settings.secret_key_file).decode()
 
     def seal(self, secret: str) -> str:
         return self._fernet.encrypt(secret.encode()).decode()

@@ -7,6 +7,7 @@ from flask_smorest import Api
 from ..errors import KaopingError
 from . import (auth, clock, cycles, definitions, errors, inbound, instances, messages, meta,
                tasks, timers, webhooks)
+from ..web import exempt_api
 from .context import authenticate
 
 
@@ -22,10 +23,12 @@ def init_api(app: Flask) -> None:
         API_SPEC_OPTIONS={"components": {"securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}]})
     api = KaopingApi(app)
-    for blueprint in (meta.blp, auth.blp, definitions.blp, instances.blp, tasks.blp, messages.blp,
-                      timers.blp, clock.blp, webhooks.blp, inbound.endpoints_blp, inbound.receive_blp,
-                      cycles.blp):
+    blueprints = (meta.blp, auth.blp, definitions.blp, instances.blp, tasks.blp, messages.blp,
+                  timers.blp, clock.blp, webhooks.blp, inbound.endpoints_blp, inbound.receive_blp,
+                  cycles.blp)
+    for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    exempt_api(blueprints)
     app.before_request(authenticate)
     app.register_error_handler(KaopingError, errors.domain_error)
     app.register_error_handler(Exception, errors.unexpected_error)

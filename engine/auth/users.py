@@ -43,12 +43,24 @@ def issue_token(session: Session, user: User, now: datetime) -> str:
 
 
 def token_for_password(session: Session, username: str, password: str, now: datetime) -> str:
+    return issue_token(session, user_for_password(session, username, password), now)
+
+
+def user_for_password(session: Session, username: str, password: str) -> User:
     user = session.scalars(select(User).where(User.username == username)).first()
     # Verify even for an unknown user, so timing does not tell which usernames exist.
     ok = password_matches(user.password_hash if user else _DUMMY, password)
     if user is None or not ok:
         raise Unauthorized("wrong username or password", code="bad_credentials")
-    return issue_token(session, user, now)
+    return user
+
+
+def principal_for_username(conn, username: str) -> Principal | None:
+    rows = conn.execute(_BY_NAME, {"username": username}).all()
+    if not rows:
+        return None
+    groups = frozenset(row.group_key for row in rows if row.group_key is not None)
+    return Principal(rows[0].username, bool(rows[0].is_admin), groups)
 
 
 def principal_for_token(session: Session | Connection, token: str) -> Principal:
@@ -59,6 +71,9 @@ def principal_for_token(session: Session | Connection, token: str) -> Principal:
     return Principal(rows[0].username, bool(rows[0].is_admin), groups)
 
 
+_BY_NAME = (select(User.username, User.is_admin, UserGroup.group_key)
+            .outerjoin(UserGroup, UserGroup.user_id == User.id)
+            .where(User.username == bindparam("username")))
 # One indexed statement per request: the user and all their groups.
 _PRINCIPAL = (select(User.username, User.is_admin, UserGroup.group_key)
               .join(ApiToken, ApiToken.user_id == User.id)

@@ -1,0 +1,27 @@
+"""The web page: sign-in, the task inbox and its forms (more pages arrive with issue 7)."""
+from __future__ import annotations
+
+from flask import Flask
+
+from .session import csrf, init_sessions
+
+
+def init_web(app: Flask, settings) -> None:
+    from . import pages
+    init_sessions(app, settings)
+    app.register_blueprint(pages.blp)
+    try:
+        from . import vendor
+    except ImportError:  # the front-end packages are being added (issue 7)
+        assets = {"form_viewer_js": "", "form_css": []}
+    else:
+        app.register_blueprint(vendor.blp)
+        assets = vendor.ASSETS
+    app.jinja_env.globals["assets"] = assets
+
+
+def exempt_api(blueprints) -> None:
+    """The API authenticates each request (tokens, or the page's cookie plus its CSRF header,
+    checked in api/context.py), so Flask-WTF's form check stays off it."""
+    for blueprint in blueprints:
+        csrf.exempt(blueprint)
