@@ -59,14 +59,17 @@
     window.location.href = mine.length ? `/tasks/${mine[0].id}` : "/tasks";
   }
 
+  const button = document.getElementById("complete");
   if (!task.form) {
-    document.getElementById("complete").addEventListener("click", () => complete({}));
+    button.addEventListener("click", () => complete({}));
     return;
   }
   FormViewer.createForm({ container: document.getElementById("form"), schema: task.form, data: task.data })
     .then((form) => {
-      form.on("submit", (event) => {
-        if (Object.keys(event.errors || {}).length === 0) complete(event.data);
+      // form-js checks what it can in the browser first and marks its own fields.
+      button.addEventListener("click", () => {
+        const { data, errors } = form.submit();
+        if (Object.keys(errors || {}).length === 0) complete(data);
       });
     });
 })();
