@@ -7,9 +7,10 @@ from .session import csrf, init_sessions
 
 
 def init_web(app: Flask, settings) -> None:
-    from . import pages
+    from . import definitions, instances, pages
     init_sessions(app, settings)
-    app.register_blueprint(pages.blp)
+    for blueprint in (pages.blp, instances.blp, definitions.blp):
+        app.register_blueprint(blueprint)
     try:
         from . import vendor
     except ImportError:  # the front-end packages are being added (issue 7)

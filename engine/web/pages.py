@@ -20,7 +20,7 @@ blp = Blueprint("web", __name__, template_folder="templates", static_folder="sta
 @blp.before_app_request
 def who_and_which_language():
     g.lang = i18n.language()
-    if request.blueprint == "web":
+    if not request.path.startswith(("/api/", "/vendor/", "/static/")):  # the pages
         with runtime().db.connect() as conn:
             g.principal = web_session.page_principal(conn)
 

@@ -1,0 +1,69 @@
+"""Instances on the page: a filtered list (administrators), and one instance with its diagram
+marked (finished, active, waiting), its variables, its audit trail and, for administrators, the
+levers (cancel, suspend, resume, retry)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
+
+from ..api.context import runtime
+from ..errors import KaopingError
+from ..persistence import queries
+from ..persistence.models import Definition, Instance
+from ..runtime import inspect, lifecycle
+from .pages import _signed_in
+
+blp = Blueprint("web_instances", __name__, template_folder="templates")
+LEVERS = {"cancel": lifecycle.cancel, "suspend": lifecycle.suspend, "resume": lifecycle.resume,
+          "retry": lifecycle.retry}
+
+
+def _readable(instance_id: str):
+    me = _signed_in()
+    with runtime().db.read() as session:
+        row = session.get(Instance, instance_id)
+        if row is None or not (me.is_admin or queries.participates(session, me, instance_id)):
+            abort(404)
+        return me, row
+
+
+@blp.route("/instances")
+def index():
+    me = _signed_in()
+    if not me.is_admin:
+        abort(403)
+    with runtime().db.read() as session:
+        page = queries.list_instances(session, definition=request.args.get("definition") or None,
+                                      status=request.args.get("status") or None,
+                                      business_key=request.args.get("business_key") or None, limit=200)
+    return render_template("instances.html", instances=page.items, zone=runtime().clock.zone)
+
+
+@blp.route("/instances/<instance_id>")
+def show(instance_id):
+    me, row = _readable(instance_id)
+    with runtime().db.read() as session:
+        events = queries.list_events(session, instance_id, limit=1000).items
+        tasks = queries.instance_tasks(session, instance_id)
+    return render_template("instance.html", instance=row, events=events, tasks=tasks,
+                           marks=inspect.element_states(runtime(), instance_id),
+                           zone=runtime().clock.zone)
+
+
+@blp.route("/instances/<instance_id>/diagram.xml")
+def diagram(instance_id):
+    _, row = _readable(instance_id)
+    with runtime().db.read() as session:
+        xml = session.get(Definition, row.definition_id).bpmn_xml
+    return Response(xml, mimetype="application/xml")
+
+
+@blp.route("/instances/<instance_id>/<lever>", methods=["POST"])
+def pull(instance_id, lever):
+    me = _signed_in()
+    if lever not in LEVERS:
+        abort(404)
+    try:
+        LEVERS[lever](runtime(), me, instance_id)
+    except KaopingError as error:
+        return make_response(render_template("error.html", error=error), error.status)
+    return redirect(url_for("web_instances.show", instance_id=instance_id))
