@@ -7,9 +7,9 @@ from .session import csrf, init_sessions
 
 
 def init_web(app: Flask, settings) -> None:
-    from . import definitions, instances, pages
+    from . import dashboard, definitions, instances, pages
     init_sessions(app, settings)
-    for blueprint in (pages.blp, instances.blp, definitions.blp):
+    for blueprint in (pages.blp, instances.blp, definitions.blp, dashboard.blp):
         app.register_blueprint(blueprint)
     try:
         from . import vendor

@@ -4,6 +4,7 @@ their own row and counties; nobody else sees the page. Read-only: projection row
 events and published results, never a deserialized workflow."""
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 
 from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
@@ -52,7 +53,10 @@ STATUS = {"running": "进行中 / Running", "completed": "已完成 / Completed"
           "error": "出错 / Error", "suspended": "已暂停 / Suspended",
           "terminated": "已终止 / Terminated"}
 FLAGS = dict(zip(results.COLUMNS[7:], results.HEADINGS[7:]))
-CATEGORIES = {"key": "重点帮扶县 / Key county", "general": "一般县 / General county"}
+CATEGORIES = {"national_key": "国家重点帮扶县 / National key county",
+              "provincial_key": "省级重点帮扶县 / Provincial key county",
+              "other_poor": "其他脱贫县 / Other formerly poor county",
+              "other": "其他有巩固任务县 / Other county with consolidation tasks"}
 
 
 @lru_cache(maxsize=4)
@@ -79,8 +83,9 @@ def cycle_of(business_key: str) -> str:
 
 @blp.before_request
 def who():
-    with runtime().db.connect() as conn:
-        g.principal = web_session.page_principal(conn)
+    if "principal" not in g:  # unless the pages' own hook has already looked
+        with runtime().db.connect() as conn:
+            g.principal = web_session.page_principal(conn)
 
 
 def _signed_in():
@@ -89,13 +94,18 @@ def _signed_in():
     return g.principal
 
 
+def province_wide(principal) -> bool:
+    return principal.is_admin or bool(principal.groups & PROVINCE_GROUPS)
+
+
 def scope(principal) -> tuple[str, ...] | None:
     """The prefecture codes the caller may see: all of them for the province, their own for a
     prefecture's officials, None for anyone else."""
     known = [p.code for p in divisions().prefectures()]
-    if principal.is_admin or principal.groups & PROVINCE_GROUPS:
+    if province_wide(principal):
         return tuple(known)
-    own = {g.removeprefix("prefecture:") for g in principal.groups if g.startswith("prefecture:")}
+    own = {group.removeprefix("prefecture:") for group in principal.groups
+           if group.startswith("prefecture:")}
     codes = tuple(c for c in known if c in own)
     return codes or None
 
@@ -186,6 +196,8 @@ def _published(conn, instance, codes):
         if row["prefecture_code"] in allowed:
             counties.setdefault(row["prefecture_code"], []).append(row)
     found["counties_by_prefecture"] = counties
+    found["approvals"] = [{**a, "at": datetime.fromisoformat(a["at"]) if a.get("at") else None}
+                          for a in found["approved_by"] or []]
     return found
 
 
@@ -196,8 +208,9 @@ def _cycles(conn):
                         .where(Instance.definition_key.in_(CYCLE_DEFINITIONS),
                                Instance.business_key.is_not(None))
                         .order_by(Instance.created_at.desc(), Instance.id.desc())).all()
-    return [{"key": r.business_key, "kind": "annual" if r.definition_key == "annual_evaluation"
-             else "transition", "status": r.status, "created_at": r.created_at,
+    return [{"key": r.business_key, "title": _title(r.business_key),
+             "kind": "annual" if r.definition_key == "annual_evaluation" else "transition",
+             "status": r.status, "created_at": r.created_at,
              "published": cycle_of(r.business_key) in published} for r in rows]
 
 
@@ -240,12 +253,11 @@ def cycle(key):
     rt = runtime()
     now = rt.clock.now()
     with rt.db.connect() as conn:
-        instance = conn.execute(select(Instance).where(
+        instance = conn.execute(select(Instance.__table__).where(
             Instance.business_key == key, Instance.definition_key.in_(CYCLE_DEFINITIONS))
             .order_by(Instance.created_at.desc()).limit(1)).first()
         if instance is None:
             abort(404)
-        instance = instance[0] if not hasattr(instance, "id") else instance
         counts = progress(conn, instance.id, codes, now)
         where = standing(conn, instance)
         published = _published(conn, instance, codes)
@@ -259,7 +271,7 @@ def cycle(key):
         exports = {fmt: url_for("cycles.published", cycle=cycle_key, format=fmt) for fmt in ("xlsx", "csv")}
     return render_template(
         "dashboard.html", instance=instance, key=key, title=_title(key), cycle=cycle_key,
-        province=len(codes) == len(names), rows=rows, total=total, stage=where, stages=STAGES[1:],
+        province=province_wide(me), rows=rows, total=total, stage=where, stages=STAGES[1:],
         gates=GATES, status=STATUS.get(instance.status, instance.status), published=published,
         exports=exports, flags=FLAGS, categories=CATEGORIES, cycles=cycles, now=now,
         zone=rt.clock.zone)
