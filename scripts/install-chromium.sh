@@ -6,7 +6,10 @@ set -eu
 
 CHROMIUM=/usr/bin/chromium
 
-if [ ! -x "$CHROMIUM" ]; then
+# A CJK font, so the Chinese-first pages (and the tests' screenshots) show characters, not boxes.
+FONT=/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+
+if [ ! -x "$CHROMIUM" ] || [ ! -e "$FONT" ]; then
     if [ "$(id -u)" -eq 0 ]; then
         SUDO=
     elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
@@ -21,9 +24,9 @@ if [ ! -x "$CHROMIUM" ]; then
         echo "install-chromium: apt-get not found; install Chromium at $CHROMIUM by hand." >&2
         exit 1
     fi
-    echo "install-chromium: installing chromium with apt-get" >&2
+    echo "install-chromium: installing chromium and a CJK font with apt-get" >&2
     $SUDO apt-get update
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends chromium
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends chromium fonts-wqy-zenhei
 fi
 
 if [ ! -x "$CHROMIUM" ]; then
