@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from . import i18n
 from .session import csrf, init_sessions
 
 
@@ -19,6 +20,7 @@ def init_web(app: Flask, settings) -> None:
         app.register_blueprint(vendor.blp)
         assets = vendor.ASSETS
     app.jinja_env.globals["assets"] = assets
+    app.jinja_env.filters["bi"] = i18n.bi
 
 
 def exempt_api(blueprints) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import g, request
+from jinja2 import pass_context
 
 LANGUAGES = ("zh", "en")
 STRINGS = {
@@ -39,4 +40,14 @@ def language() -> str:
 
 def t(key: str) -> str:
     zh, en = STRINGS[key]
+    return en if getattr(g, "lang", "zh") == "en" else zh
+
+
+@pass_context  # never folded into the compiled template: the language is the request's
+def bi(_context, text) -> str:
+    """A "中文 / English" literal, as the reader chose: the Chinese side, or the English one."""
+    text = str(text)
+    zh, sep, en = text.partition(" / ")
+    if not sep:
+        return text
     return en if getattr(g, "lang", "zh") == "en" else zh

@@ -137,7 +137,10 @@ def test_the_counts_go_up_as_the_2021_cycle_moves_to_publication(shipped, web, p
     opened = office.get("/cycles")
     assert opened.status_code == 302 and opened.headers["Location"].endswith("/cycles/annual-2021")
     page = _page(office)
-    assert page.stage == "plan" and "实施方案 / Plan" in office.get("/cycles/annual-2021").text
+    assert page.stage == "plan" and "<strong>实施方案</strong>" in office.get("/cycles/annual-2021").text
+    english = office.get("/cycles/annual-2021?lang=en").text  # one click away, every string
+    assert "<strong>Plan</strong>" in english and "实施方案" not in english
+    office.get("/cycles/annual-2021?lang=zh")
     assert sorted(page.progress) == sorted(PREFECTURES)
     assert all(page.counts(code) == (0, 0, 0) for code in PREFECTURES)
     assert 'id="not-published"' in office.get("/cycles/annual-2021").text
