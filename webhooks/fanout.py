@@ -20,7 +20,13 @@ _UNDISPATCHED = (select(outbox.c.id, outbox.c.message_id, outbox.c.event_type)
                  .with_for_update())
 
 
+_ANY = select(outbox.c.id).where(outbox.c.dispatched_at.is_(None)).limit(1)
+
+
 def fan_out(rt) -> int:
+    with rt.db.connect() as conn:  # a read first: an idle tick takes no write lock
+        if conn.execute(_ANY).first() is None:
+            return 0
     with rt.db.transaction() as conn:
         events = conn.execute(_UNDISPATCHED).all()
         if not events:
