@@ -1,7 +1,6 @@
 """A loopback webhook receiver for the bench: answers 204 to every POST, keep-alive, counts."""
 from __future__ import annotations
 
-import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from engine.config import Settings
 from engine.persistence.migrate import upgrade
-from engine.persistence.models import Base, Timer
+from engine.persistence.models import Timer
 from engine.runtime import commands
 from engine.runtime.deployment import deploy_files
 from engine.runtime.principal import SYSTEM

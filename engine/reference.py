@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .config import PROJECT_ROOT
@@ -60,7 +61,13 @@ def default_path(environ: dict[str, str] | None = None) -> Path:
 
 
 def load_divisions(path: Path | None = None) -> Divisions:
-    raw = json.loads(Path(path or default_path()).read_text(encoding="utf-8"))
+    """The divisions, read once per file: they are immutable data shared by every caller."""
+    return _load(Path(path or default_path()).resolve())
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> Divisions:
+    raw = json.loads(path.read_text(encoding="utf-8"))
     prefectures = tuple(
         Prefecture(p["code"], p["name"], p["name_en"],
                    tuple(County(c["code"], c["name"], p["code"]) for c in p["counties"]))

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, NotFound
 from ..persistence.models import Definition
 from .principal import Principal
 from .runtime import Runtime

@@ -5,17 +5,16 @@ events and published results, never a deserialized workflow."""
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, url_for
 from sqlalchemy import and_, case, func, select
 
 from ..api.context import runtime
 from ..persistence.models import AuditEvent, Instance, MessageWait, Task, TaskCandidate
 from ..persistence.result_models import CycleResult
 from ..assessment import results
-from ..reference import default_path, load_divisions
-from . import session as web_session
+from ..reference import load_divisions
+from .pages import _signed_in
 
 blp = Blueprint("dashboard", __name__, template_folder="templates")
 
@@ -59,13 +58,6 @@ CATEGORIES = {"national_key": "国家重点帮扶县 / National key county",
               "other": "其他有巩固任务县 / Other county with consolidation tasks"}
 
 
-@lru_cache(maxsize=4)
-def _divisions(path):
-    return load_divisions(path)
-
-
-def divisions():
-    return _divisions(default_path())
 
 
 def _element_stage(element_id: str | None) -> str | None:
@@ -81,19 +73,6 @@ def cycle_of(business_key: str) -> str:
 
 # --- who sees what -------------------------------------------------------------------------------
 
-@blp.before_request
-def who():
-    if "principal" not in g:  # unless the pages' own hook has already looked
-        with runtime().db.connect() as conn:
-            g.principal = web_session.page_principal(conn)
-
-
-def _signed_in():
-    if getattr(g, "principal", None) is None:
-        abort(redirect(url_for("web.login", next=request.path)))
-    return g.principal
-
-
 def province_wide(principal) -> bool:
     return principal.is_admin or bool(principal.groups & PROVINCE_GROUPS)
 
@@ -101,7 +80,7 @@ def province_wide(principal) -> bool:
 def scope(principal) -> tuple[str, ...] | None:
     """The prefecture codes the caller may see: all of them for the province, their own for a
     prefecture's officials, None for anyone else."""
-    known = [p.code for p in divisions().prefectures()]
+    known = [p.code for p in load_divisions().prefectures()]
     if province_wide(principal):
         return tuple(known)
     own = {group.removeprefix("prefecture:") for group in principal.groups
@@ -262,7 +241,7 @@ def cycle(key):
         where = standing(conn, instance)
         published = _published(conn, instance, codes)
         cycles = _cycles(conn)
-    names = {p.code: p for p in divisions().prefectures()}
+    names = {p.code: p for p in load_divisions().prefectures()}
     rows = [{"code": c, "name": names[c].name, "name_en": names[c].name_en, **counts[c]} for c in codes]
     total = {k: sum(r[k] for r in rows) for k in ("done", "open", "overdue")}
     cycle_key = cycle_of(key)

@@ -49,7 +49,7 @@ def _counts(rt):
 
 def test_a_timer_due_while_the_server_was_down_fires_once_on_restart(rt, tmp_path):
     with rt.db.write() as session:
-        token = create_user(session, "admin", now=rt.clock.now(), admin=True)
+        create_user(session, "admin", now=rt.clock.now(), admin=True)
     _waiting_instances(rt, 1)
     env = _env(rt, tmp_path, KAOPING_SCHEDULER="1")
 

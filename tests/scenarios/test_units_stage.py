@@ -3,7 +3,6 @@ without touching the workflow until the last one closes the stage, and the resul
 as if every completion had been applied at once."""
 from __future__ import annotations
 
-from sqlalchemy import select
 
 from engine.persistence.models import Instance, WorkflowState
 
