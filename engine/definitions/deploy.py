@@ -17,7 +17,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from ..persistence.models import AuditEvent, Definition
 from ..persistence.state import StateSerializer
 from ..runtime.scripts import check_source, collect_expressions
-from . import task_properties
+from . import calls, task_properties
 from .bundle import Bundle, read_bundle, shipped_forms
 from .parser import KaopingParser, new_parser
 from .problems import DeployRejected, Problem
@@ -45,6 +45,7 @@ def deploy(session: Session, files: list[tuple[str | None, bytes]], *, actor: st
     if not own:
         _refuse_if([Problem(None, None, None, "the BPMN defines no executable process")])
     called_hashes = _add_called_processes(session, parser, own)
+    _refuse_if(calls.cycles(parser.process_parsers, own))
     forms = {**shipped_forms(forms_dir), **bundle.forms}
     results, problems = [], []
     for pid in own:
