@@ -14,7 +14,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + 64 * 1024
     app.extensions["kaoping"] = runtime or Runtime.create(settings)
     from .api import init_api
+    from .api.inputs import init_inputs
     from .web import init_web
+    init_inputs(app)  # first: the page's routes and the API's use its converters
     init_web(app, settings)
     init_api(app)
     return app

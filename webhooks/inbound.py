@@ -13,8 +13,9 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from standardwebhooks.webhooks import Webhook as Verifier, WebhookVerificationError
 
+from engine import json_input
 from engine.clock import parse_duration
-from engine.errors import Conflict, Invalid, NotFound, TooLarge, Unauthorized
+from engine.errors import BadRequest, Conflict, Invalid, NotFound, TooLarge, Unauthorized
 from engine.persistence.webhook_models import InboundEndpoint, InboundReceipt
 from engine.runtime import messages
 from engine.runtime.principal import Principal
@@ -90,15 +91,20 @@ def receive(rt, name: str, body: bytes, headers: dict[str, str]) -> dict:
 def _verified(rt, endpoint, body: bytes, headers: dict[str, str]) -> Any:
     secret = SecretBox.from_settings(rt.settings).open(endpoint.secret_encrypted)
     try:
-        return Verifier(secret).verify(body, headers)
+        Verifier(secret).verify(body, headers, json_parse=False)
     except WebhookVerificationError as exc:
         reason = str(exc)
         code = ("signature_headers_missing" if "Missing" in reason else
                 "timestamp_out_of_tolerance" if "timestamp" in reason else "signature_invalid")
         raise Unauthorized(f"the request is not signed by this endpoint's secret: {reason}",
                            code=code) from None
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid("the body is not JSON", code="invalid_payload") from None
+    except UnicodeDecodeError:
+        raise Invalid("the body is not UTF-8", code="invalid_payload") from None
+    try:
+        return json_input.loads(body)
+    except BadRequest as refused:
+        # The same rules as every other body; an inbound body's refusal is its payload's.
+        raise Invalid(refused.message, code="invalid_payload", details=refused.details) from None
 
 
 def _message(endpoint, document: Any) -> dict:

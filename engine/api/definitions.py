@@ -67,7 +67,7 @@ def versions(args, key):
         return {"items": [_definition(d) for d in page.items], "next": page.next}
 
 
-@blp.route("/<key>/versions/<int:version>/xml", methods=["GET"])
+@blp.route("/<key>/versions/<version:version>/xml", methods=["GET"])
 @blp.response(200, content_type="application/xml")
 def xml(key, version):
     with runtime().db.read() as session:

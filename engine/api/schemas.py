@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from .inputs import VERSION_MAX
+
 
 class ErrorBody(Schema):
     code = fields.String(required=True)
@@ -49,7 +51,7 @@ class DefinitionPage(Schema):
 
 class StartRequest(Schema):
     definition = fields.String(required=True)
-    version = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    version = fields.Integer(load_default=None, validate=validate.Range(min=1, max=VERSION_MAX))
     business_key = fields.String(load_default=None, validate=validate.Length(1, 255))
     variables = fields.Dict(keys=fields.String(), load_default=dict)
 
@@ -119,7 +121,7 @@ class InstanceListArgs(PageArgs):
 
 
 class RetryRequest(Schema):
-    version = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    version = fields.Integer(load_default=None, validate=validate.Range(min=1, max=VERSION_MAX))
 
 
 class EventSchema(Schema):

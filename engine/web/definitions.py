@@ -40,20 +40,20 @@ def index():
     return render_template("definitions.html", latest=latest, versions=versions, zone=runtime().clock.zone)
 
 
-@blp.route("/definitions/<key>/<int:version>")
+@blp.route("/definitions/<key>/<version:version>")
 def model(key, version):
     _admin()
     row = _version(key, version)
     return render_template("modeler.html", definition=row, dmn=sorted((row.files or {}).get("dmn", {})))
 
 
-@blp.route("/definitions/<key>/<int:version>/bpmn.xml")
+@blp.route("/definitions/<key>/<version:version>/bpmn.xml")
 def bpmn_xml(key, version):
     _admin()
     return Response(_version(key, version).bpmn_xml, mimetype="application/xml")
 
 
-@blp.route("/definitions/<key>/<int:version>/dmn/<name>")
+@blp.route("/definitions/<key>/<version:version>/dmn/<name>")
 def decision(key, version, name):
     _admin()
     row = _version(key, version)
@@ -62,7 +62,7 @@ def decision(key, version, name):
     return render_template("dmn.html", definition=row, name=name)
 
 
-@blp.route("/definitions/<key>/<int:version>/dmn/<name>/xml")
+@blp.route("/definitions/<key>/<version:version>/dmn/<name>/xml")
 def dmn_xml(key, version, name):
     _admin()
     text = (_version(key, version).files or {}).get("dmn", {}).get(name)
