@@ -9,9 +9,16 @@ from . import (auth, clock, cycles, definitions, errors, inbound, instances, mes
                tasks, timers, webhooks)
 from ..web import exempt_api
 from .context import authenticate
+from .openapi import ErrorResponses
+from .schemas import ErrorSchema
 
 
 class KaopingApi(Api):
+    # Errors are documented as what errors.py writes, and per status (openapi.py), never as a
+    # catch-all "default" that would let any status pass for documented.
+    ERROR_SCHEMA = ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
     def handle_http_exception(self, error):
         return errors.http_error(error)
 
@@ -22,7 +29,7 @@ def init_api(app: Flask) -> None:
         OPENAPI_URL_PREFIX="/api", OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS={"components": {"securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}]})
-    api = KaopingApi(app)
+    api = KaopingApi(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     blueprints = (meta.blp, auth.blp, definitions.blp, instances.blp, tasks.blp, messages.blp,
                   timers.blp, clock.blp, webhooks.blp, inbound.endpoints_blp, inbound.receive_blp,
                   cycles.blp)
