@@ -1,5 +1,5 @@
 """The assessment itself, told through its cycles: the 2021 cycle from its November timer to
-publication with a return at each gate; recusal refused; the sample recomputed from its seed;
+publication with a return at each gate; each gate decided by its own group; recusal refused; the sample recomputed from its seed;
 the deadline on 29 February 2024; the five-year evaluation reading five annual results; and an
 administrator moving the start date in the BPMN."""
 from __future__ import annotations
@@ -51,10 +51,12 @@ def test_the_2021_cycle_from_its_timer_to_publication(shipped, admin):
     instance = _instance(admin, "annual-2021")
     assert instance["status"] == "completed"
     [opened] = [e for e in _events(admin, instance, "timer.fired") if e["element"] == "opens"]
-    assert opened["at"] == "2021-11-01T01:00:00+00:00"
+    assert opened["at"] == "2021-11-01T09:00:00+08:00"
     decisions = [(e["element"], e["data"]["decision"]) for e in _events(admin, instance, "approval.decided")]
     assert ("review", "return") in decisions and ("sign_off", "return") in decisions
     assert decisions[-2:] == [("review", "approve"), ("sign_off", "approve")]
+    deciders = {(e["element"], e["actor"]) for e in _events(admin, instance, "approval.decided")}
+    assert deciders == {("review", "sim.leading_group.0"), ("sign_off", "sim.provincial_leadership.0")}
     assert all(e["data"]["comment"] for e in _events(admin, instance, "approval.decided") if e["data"]["decision"] == "return")
     [correlated] = _events(admin, instance, "message.correlated")
     assert correlated["actor"] == "inbound:third-party"
@@ -72,6 +74,40 @@ def test_the_2021_cycle_from_its_timer_to_publication(shipped, admin):
     sheet = load_workbook(io.BytesIO(admin.get("/api/v1/cycles/2021/results", query_string={"format": "xlsx"}).data)).active
     assert sheet.max_row == 1 + 16 + 129
     assert admin.get("/api/v1/cycles/2030/results").status_code == 404
+
+
+def test_the_leading_group_reviews_and_the_provincial_leadership_signs_off(shipped, admin, people):
+    """审议 and 审定 stand in lanes of the assessment subprocess: the office whose lane holds
+    the subprocess drafts the results but decides neither gate."""
+    Simulation(shipped, leave=lambda task: task.element_id in ("review", "sign_off")).run(
+        at("2021-11-01T00:00:00"), at("2022-02-01T00:00:00"))
+    office = people("li.office", groups=["provincial_office"])
+    leader = people("wang.leader", groups=["leading_group"])
+    leadership = people("zhang.leadership", groups=["provincial_leadership"])
+    instance = _instance(admin, "annual-2021")
+    approve = {"decision": "approve", "comment": "同意 / Approved."}
+
+    [review] = [t for t in admin.tasks(instance=instance["id"]) if t["element_id"] == "review"]
+    assert (review["lane"], review["candidate_groups"]) == ("leading_group", ["leading_group"])
+    assert office.tasks() == [] and leadership.tasks() == []
+    refused = office.complete(review["id"], approve)
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "not_a_candidate"
+    assert leadership.complete(review["id"], approve).status_code == 403
+    assert leader.complete(review["id"], approve).status_code == 200
+
+    [sign_off] = leadership.tasks()
+    assert sign_off["element_id"] == "sign_off"
+    assert (sign_off["lane"], sign_off["candidate_groups"]) == ("provincial_leadership", ["provincial_leadership"])
+    assert office.tasks() == [] and leader.tasks() == []
+    refused = office.complete(sign_off["id"], approve)
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "not_a_candidate"
+    assert leader.complete(sign_off["id"], approve).status_code == 403
+    assert leadership.complete(sign_off["id"], approve).status_code == 200
+
+    decided = [(e["element"], e["actor"]) for e in _events(admin, instance, "approval.decided")]
+    assert decided == [("review", "wang.leader"), ("sign_off", "zhang.leadership")]
+    [publish] = office.tasks()  # publishing the approved results is the office's again
+    assert publish["element_id"] == "publish"
 
 
 def test_a_spot_check_is_refused_to_a_verifier_from_the_same_prefecture(shipped, admin, people):
@@ -110,7 +146,7 @@ def test_the_2023_cycle_is_escalated_on_29_february_2024(shipped, admin):
     sim.run(at("2023-11-01T00:00:00"), at("2024-03-01T12:00:00"))
     instance = _instance(admin, "annual-2023")
     [fired] = [e for e in _events(admin, instance, "timer.fired") if e["element"] == "deadline"]
-    assert fired["at"] == "2024-02-29T15:59:59+00:00"
+    assert fired["at"] == "2024-02-29T23:59:59+08:00"
     [escalated] = _events(admin, instance, "deadline.escalated")
     assert escalated["at"] == fired["at"] and escalated["data"]["open"] == ["comprehensive_evaluation"]
 
@@ -136,7 +172,7 @@ def test_an_administrator_moves_the_start_date_and_the_next_cycle_follows(shippe
     deployed = admin.post("/api/v1/definitions", data=bpmn, content_type="application/xml")
     assert deployed.status_code == 201 and deployed.json["definitions"][0]["version"] == 2
     [start] = [t for t in admin.get("/api/v1/timers").json["items"] if t["kind"] == "start" and t["definition"] == "annual_evaluation"]
-    assert start["version"] == 2 and start["due_at"] == "2022-11-15T01:00:00+00:00"
+    assert start["version"] == 2 and start["due_at"] == "2022-11-15T09:00:00+08:00"
     admin.post("/api/v1/clock", json={"now": "2022-11-10T00:00:00+08:00"})
     assert admin.get("/api/v1/instances", query_string={"business_key": "annual-2022"}).json["items"] == []
     admin.post("/api/v1/clock", json={"now": "2022-11-16T00:00:00+08:00"})
