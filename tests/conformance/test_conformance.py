@@ -1,0 +1,98 @@
+"""Every BPMN Kaoping accepts runs as SpiffWorkflow runs it: each case is driven in-process by
+SpiffWorkflow 3.2.0 alone and through Kaoping's REST API with the same data, messages and clock
+moves, and must end in the same status with the same variables, having made the same human
+tasks ready in the same order."""
+from __future__ import annotations
+
+import signal
+from contextlib import contextmanager
+from datetime import datetime
+
+import pytest
+
+from .conftest import TALLY
+from .kaoping_run import ApiClient, KaopingDriver, run_kaoping
+from .library_run import run_library
+from .manifest import CASES, Case
+from .outcome import REFUSED
+from .sources import MISSING_REASON, OWN_MODELS, library_models, read_files
+
+CASE_SECONDS = 20  # a case that takes longer is hanging, and says so instead of stalling the suite
+
+
+class Hung(BaseException):
+    """Not an Exception: no engine's `except Exception` may take it for a failing step."""
+
+
+@contextmanager
+def deadline(seconds: int, case: Case):
+    def expire(*_):
+        raise Hung(f"{case.id} still running after {seconds}s: it hangs")
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _param(case: Case):
+    marks = []
+    if case.xfail:
+        marks.append(pytest.mark.xfail(reason=case.xfail, strict=False))
+    return pytest.param(case, id=case.id, marks=marks)
+
+
+def _files(case: Case) -> dict[str, bytes]:
+    if case.source == "own":
+        return read_files(OWN_MODELS, case.files)
+    root = library_models()
+    if root is None:
+        TALLY["absent"] += 1
+        pytest.skip(MISSING_REASON)
+    return read_files(root, case.files)
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_kaoping_runs_the_model_as_spiffworkflow_does(case: Case, api: ApiClient):
+    files = _files(case)
+    if case.not_runnable:
+        TALLY["not runnable"] += 1
+        pytest.skip(f"not a runnable case: {case.not_runnable}")
+    TALLY["runs"] += 1
+    kind = ("divergence" if case.xfail else "refused on purpose" if case.refused else "match")
+    if _first_run(case):
+        TALLY[kind] += 1
+        TALLY["own"] += case.source == "own"
+    if case.never_start:
+        answer = KaopingDriver(api, case, files).deploy()
+        assert answer is not None and "422" in answer, f"{case.never_start}; deploy: {answer}"
+        return
+    start = datetime.fromisoformat(api.get("/api/v1/clock").json["now"])
+    with deadline(CASE_SECONDS, case):
+        expected = run_library(case, files, start)
+        assert expected.status != REFUSED, (
+            f"SpiffWorkflow itself refuses {case.id}; list it as not a runnable case: {expected.detail}")
+        actual = run_kaoping(api, case, files, start)
+    if case.refused:
+        assert actual.status in (REFUSED, "error"), f"Kaoping ran what it should refuse: {case.refused}"
+        assert _mentions_refusal(actual.detail), actual.detail
+        return
+    assert actual.comparable() == expected.comparable(), (
+        f"\nSpiffWorkflow: {expected.detail}\nKaoping: {actual.detail}")
+
+
+_SEEN: set[str] = set()
+
+
+def _first_run(case: Case) -> bool:
+    """Cases are counted once however many databases they run on."""
+    if case.id in _SEEN:
+        return False
+    _SEEN.add(case.id)
+    return True
+
+
+def _mentions_refusal(detail: str) -> bool:
+    return "refused" in detail or "not allowed" in detail or "422" in detail
