@@ -163,6 +163,10 @@ def test_the_five_year_evaluation_reads_the_five_annual_results(shipped, admin):
         side_by_side = row["scores"]
         assert side_by_side == {str(y): annual[y][row["code"]] for y in range(2021, 2026)}
         assert row["score"] == pytest.approx(sum(side_by_side.values()) / 5, abs=0.01)
+    # its gates stand in lanes of its subprocess, as the annual ones do
+    deciders = {(e["element"], e["actor"])
+                for e in _events(admin, _instance(admin, "transition-2021-2025"), "approval.decided")}
+    assert deciders == {("t_review", "sim.leading_group.0"), ("t_sign_off", "sim.provincial_leadership.0")}
 
 
 def test_an_administrator_moves_the_start_date_and_the_next_cycle_follows(shipped, admin):
