@@ -35,7 +35,12 @@ def http_error(error: HTTPException):
         details = _flatten(data["messages"])
         status = 422 if status in (400, 422) else status
     message = "the request has invalid fields" if details else (error.description or error.name)
-    return envelope(status, _HTTP_CODES.get(status, "error"), message, details)
+    response = envelope(status, _HTTP_CODES.get(status, "error"), message, details)
+    # What the exception says in headers stays said (a 405's Allow, RFC 9110).
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def unexpected_error(error: Exception):
