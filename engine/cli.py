@@ -157,7 +157,7 @@ def audit_export(instance_id: str | None) -> None:
     with rt.db.read() as session:
         for event in all_events(session, instance_id):
             sys.stdout.write(json.dumps({
-                "id": event.id, "instance_id": event.instance_id, "at": event.at.isoformat(),
+                "id": event.id, "instance_id": event.instance_id, "at": event.at.astimezone(rt.clock.zone).isoformat(),
                 "type": event.type, "actor": event.actor, "element": event.element,
                 "task_id": event.task_id, "data": event.data}, ensure_ascii=False) + "\n")
 

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from ..assessment import results
 from .context import runtime
+from .schemas import Instant
 
 blp = Blueprint("cycles", __name__, url_prefix="/api/v1/cycles", description="Published results")
 
@@ -30,7 +31,7 @@ class CycleResultsSchema(Schema):
     cycle = fields.String()
     kind = fields.String()
     year = fields.Integer()
-    published_at = fields.DateTime()
+    published_at = Instant()
     approved_by = fields.List(fields.Dict())
     notice = fields.Dict()
     prefectures = fields.List(fields.Nested(UnitResultSchema))

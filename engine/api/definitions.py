@@ -49,6 +49,7 @@ def _uploaded_files(limit: int) -> list[tuple[str | None, bytes]]:
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, DefinitionPage)
 def latest(args):
+    require_admin()
     with runtime().db.read() as session:
         page = queries.latest_definitions(session, limit=queries.limit_of(args["limit"]),
                                           after=args["after"])
@@ -59,6 +60,7 @@ def latest(args):
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, DefinitionPage)
 def versions(args, key):
+    require_admin()
     with runtime().db.read() as session:
         page = queries.definition_versions(session, key, limit=queries.limit_of(args["limit"]),
                                            after=args["after"])
@@ -70,6 +72,7 @@ def versions(args, key):
 @blp.route("/<key>/versions/<version:version>/xml", methods=["GET"])
 @blp.response(200, content_type="application/xml")
 def xml(key, version):
+    require_admin()
     with runtime().db.read() as session:
         row = session.scalars(select(Definition).where(Definition.key == key,
                                                        Definition.version == version)).first()

@@ -8,6 +8,7 @@ from webhooks import inbound
 
 from ..errors import TooLarge
 from .context import require_admin, runtime
+from .schemas import Instant
 
 endpoints_blp = Blueprint("inbound_endpoints", __name__, url_prefix="/api/v1/inbound-endpoints",
                           description="Inbound endpoints (administrators)")
@@ -29,7 +30,7 @@ class EndpointSchema(Schema):
     business_key_path = fields.String(allow_none=True)
     correlation = fields.Dict()
     ttl = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = Instant()
     secret = fields.String(metadata={"description": "whsec_…, in the creation answer only"})
 
 

@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from ..errors import Forbidden, NotFound
+from ..errors import Forbidden
 from ..persistence import queries
-from ..persistence.models import Instance
-from ..runtime import commands, lifecycle
+from ..runtime import access, commands, lifecycle
 from . import views
 from .context import principal, runtime
 from .schemas import (EventPage, InstanceListArgs, InstancePage, InstanceSchema, PageArgs,
-                      RetryRequest, StartRequest)
+                      RetryRequest, StartablePage, StartRequest)
 
 blp = Blueprint("instances", __name__, url_prefix="/api/v1/instances", description="Instances")
 
@@ -27,7 +26,8 @@ def start(body):
 @blp.arguments(InstanceListArgs, location="query")
 @blp.response(200, InstancePage)
 def index(args):
-    _require_reader()
+    if not access.may_list_instances(principal()):
+        raise Forbidden("only administrators list instances", code="admin_only")
     with runtime().db.read() as session:
         page = queries.list_instances(session, definition=args["definition"],
                                       status=args["status"], business_key=args["business_key"],
@@ -38,16 +38,27 @@ def index(args):
 @blp.route("/<instance_id>", methods=["GET"])
 @blp.response(200, InstanceSchema)
 def show(instance_id):
-    _require_reader(instance_id)
     return _show(instance_id)
+
+
+@blp.route("/startable", methods=["GET"])
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, StartablePage)
+def startable(args):
+    """The definitions the caller may start (their key, latest version and name): what a
+    participant needs of definitions to start an instance, and nothing more."""
+    with runtime().db.read() as session:
+        page = queries.startable_definitions(session, principal(), limit=queries.limit_of(args["limit"]),
+                                             after=args["after"])
+        return {"items": page.items, "next": page.next}
 
 
 @blp.route("/<instance_id>/events", methods=["GET"])
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, EventPage)
 def events(args, instance_id):
-    _require_reader(instance_id)
     with runtime().db.read() as session:
+        access.readable_instance(session, principal(), instance_id)
         page = queries.list_events(session, instance_id, limit=queries.limit_of(args["limit"]),
                                    after=args["after"])
         return {"items": [views.event(e) for e in page.items], "next": page.next}
@@ -84,23 +95,5 @@ def retry(body, instance_id):
 
 def _show(instance_id: str) -> dict:
     with runtime().db.read() as session:
-        row = session.get(Instance, instance_id)
-        if row is None:
-            raise NotFound(f"instance {instance_id} not found", code="instance_not_found")
+        row = access.readable_instance(session, principal(), instance_id)
         return views.instance(row, queries.instance_tasks(session, instance_id))
-
-
-def _require_reader(instance_id: str | None = None) -> None:
-    """Instances and their audit trails are for administrators and for participants of that
-    instance (someone who can see one of its tasks)."""
-    caller = principal()
-    if caller.is_admin:
-        return
-    if instance_id is not None:
-        with runtime().db.read() as session:
-            if queries.participates(session, caller, instance_id):
-                return
-            if session.get(Instance, instance_id) is None:
-                raise NotFound(f"instance {instance_id} not found", code="instance_not_found")
-    raise Forbidden("only administrators and the instance's participants may read it",
-                    code="not_a_participant")

@@ -32,7 +32,7 @@ DOMAIN_ANSWERS: dict[str, frozenset[int]] = {
     "tasks.unclaim": frozenset({409}),
     "tasks.complete": frozenset({409, 422}),      # ...; the form's own rules
     "timers.index": frozenset({403}),
-    "clock.show": frozenset({404}),               # the clock is not controlled
+    "clock.show": frozenset({403, 404}),          # administrators only; the clock is not controlled
     "clock.move": frozenset({404, 409}),          # ...; it never moves backwards
     "webhooks.index": frozenset({403}),
     "webhooks.deliveries_of": frozenset({403}),

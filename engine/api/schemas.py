@@ -6,6 +6,19 @@ from marshmallow import Schema, fields, validate
 
 from .inputs import VERSION_MAX
 
+from .context import runtime
+
+
+class Instant(fields.DateTime):
+    """A moment as the API writes it: ISO 8601 in the engine's zone (KAOPING_TIMEZONE), the
+    zone its clock keeps. Rows come back from the database in UTC and fresh ones from the
+    clock in the engine's zone; both are written alike, so one moment has one spelling."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None:
+            value = value.astimezone(runtime().clock.zone)
+        return super()._serialize(value, attr, obj, **kwargs)
+
 
 class ErrorBody(Schema):
     code = fields.String(required=True)
@@ -36,7 +49,7 @@ class DefinitionSchema(Schema):
     version = fields.Integer()
     id = fields.String()
     name = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = Instant()
     deployed_by = fields.String(allow_none=True)
 
 
@@ -46,6 +59,17 @@ class DeployResponse(Schema):
 
 class DefinitionPage(Schema):
     items = fields.List(fields.Nested(DefinitionSchema))
+    next = fields.String(allow_none=True)
+
+
+class StartableSchema(Schema):
+    key = fields.String()
+    version = fields.Integer()
+    name = fields.String(allow_none=True)
+
+
+class StartablePage(Schema):
+    items = fields.List(fields.Nested(StartableSchema))
     next = fields.String(allow_none=True)
 
 
@@ -64,9 +88,9 @@ class TaskSchema(Schema):
     lane = fields.String(allow_none=True)
     candidate_groups = fields.List(fields.String())
     assignee = fields.String(allow_none=True)
-    due_at = fields.DateTime(allow_none=True)
+    due_at = Instant(allow_none=True)
     form_key = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = Instant()
     state = fields.String()
 
 
@@ -99,8 +123,8 @@ class InstanceSchema(Schema):
     variables = fields.Dict()
     active_tasks = fields.List(fields.Nested(TaskSchema))
     error = fields.Dict(allow_none=True)
-    created_at = fields.DateTime()
-    ended_at = fields.DateTime(allow_none=True)
+    created_at = Instant()
+    ended_at = Instant(allow_none=True)
 
 
 class InstanceSummarySchema(InstanceSchema):
@@ -125,7 +149,7 @@ class RetryRequest(Schema):
 
 
 class EventSchema(Schema):
-    at = fields.DateTime()
+    at = Instant()
     type = fields.String()
     actor = fields.String()
     element = fields.String(allow_none=True)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from flask import request
 from flask_smorest import Blueprint
 
 from ..definitions.cache import LoadedDefinition
-from ..errors import NotFound
+from ..errors import Invalid
 from ..persistence import queries
-from ..persistence.models import Instance, Task
-from ..runtime import commands, routing
+from ..persistence.models import Instance
+from ..runtime import access, commands
 from . import views
 from .context import principal, runtime
 from .schemas import CompleteRequest, TaskDetailSchema, TaskListArgs, TaskPage, TaskSchema
@@ -30,10 +31,7 @@ def index(args):
 def show(task_id):
     rt = runtime()
     with rt.db.read() as session:
-        row = session.get(Task, task_id)
-        # Someone else's task is as good as absent: its existence is not the caller's business.
-        if row is None or not routing.may_see(principal(), row):
-            raise NotFound(f"task {task_id} not found", code="task_not_found")
+        row = access.visible_task(session, principal(), task_id)
         definition: LoadedDefinition = rt.definitions.get(
             session, session.get(Instance, row.instance_id).definition_id)
         return {**views.task(row), "form": definition.forms.get(row.form_key) if row.form_key else None,
@@ -56,4 +54,13 @@ def unclaim(task_id):
 @blp.arguments(CompleteRequest)
 @blp.response(200, TaskSchema)
 def complete(body, task_id):
+    _require_json_body()
     return views.task(commands.complete(runtime(), principal(), task_id, body["data"]))
+
+
+def _require_json_body() -> None:
+    """The body is required (API.md: `{"data": {...}}`), though `{}` is a whole one: without
+    a JSON body the parser hands the schema nothing, which would complete with no data."""
+    if not request.is_json or not request.get_data(cache=True).strip():
+        raise Invalid("a JSON body {\"data\": {...}} is required", code="invalid",
+                      details={"body": ["a JSON object is required"]})

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields
 
 from ..persistence import queries
 from .context import require_admin, runtime
-from .schemas import PageArgs
+from .schemas import Instant, PageArgs
 
 blp = Blueprint("timers", __name__, url_prefix="/api/v1/timers", description="Timers")
 
@@ -16,7 +16,7 @@ class TimerSchema(Schema):
     version = fields.Integer()
     instance_id = fields.String(allow_none=True)
     element_id = fields.String()
-    due_at = fields.DateTime()
+    due_at = Instant()
 
 
 class TimerPage(Schema):

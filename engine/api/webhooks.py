@@ -9,8 +9,9 @@ from webhooks.delivery import attempts, deliveries
 
 from ..errors import NotFound
 from ..persistence import queries
+from ..persistence.webhook_models import Webhook
 from .context import require_admin, runtime
-from .schemas import PageArgs
+from .schemas import Instant, PageArgs
 
 blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks",
                 description="Outbound webhooks (administrators)")
@@ -25,7 +26,7 @@ class WebhookSchema(Schema):
     id = fields.String()
     url = fields.String()
     events = fields.List(fields.String())
-    created_at = fields.DateTime()
+    created_at = Instant()
     secret = fields.String(metadata={"description": "whsec_…, in the creation answer only"})
 
 
@@ -48,8 +49,8 @@ class DeliverySchema(Schema):
     status = fields.String()
     response_status = fields.Integer(allow_none=True)
     latency_ms = fields.Integer(allow_none=True)
-    next_attempt_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
+    next_attempt_at = Instant(allow_none=True)
+    created_at = Instant()
 
 
 class DeliveryPage(Schema):
@@ -58,7 +59,7 @@ class DeliveryPage(Schema):
 
 
 class AttemptSchema(Schema):
-    attempted_at = fields.DateTime()
+    attempted_at = Instant()
     response_status = fields.Integer(allow_none=True)
     latency_ms = fields.Integer()
     response_excerpt = fields.String(allow_none=True)
@@ -100,6 +101,8 @@ def unsubscribe(webhook_id):
 def deliveries_of(args, webhook_id):
     require_admin()
     with runtime().db.read() as session:
+        if session.get(Webhook, webhook_id) is None:
+            raise NotFound(f"webhook {webhook_id} not found", code="webhook_not_found")
         page = queries.list_deliveries(session, webhook_id, limit=queries.limit_of(args["limit"]),
                                        after=args["after"])
         return {"items": page.items, "next": page.next}

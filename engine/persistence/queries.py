@@ -8,12 +8,13 @@ from datetime import datetime
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import BadRequest
+from ..runtime import access
 from ..runtime.principal import Principal
-from .models import AuditEvent, Definition, Instance, Task, TaskCandidate, Timer
+from .models import AuditEvent, Definition, Instance, Task, Timer
 from .webhook_models import WebhookDelivery
 
 MAX_LIMIT = 1000
@@ -76,31 +77,13 @@ def _plain(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def visible_tasks(principal: Principal):
-    """Tasks routed to the caller: one of their groups or their name is a candidate, or they
-    hold or completed it. Administrators see everything."""
-    if principal.is_admin:
-        return None
-    groups = sorted(principal.groups)
-    candidate = exists().where(TaskCandidate.task_id == Task.id, or_(
-        and_(TaskCandidate.kind == "group", TaskCandidate.principal.in_(groups)),
-        and_(TaskCandidate.kind == "user", TaskCandidate.principal == principal.username)))
-    recused = exists().where(TaskCandidate.task_id == Task.id, TaskCandidate.kind == "exclude",
-                             TaskCandidate.principal.in_(groups))
-    return or_(and_(candidate, ~recused), Task.assignee == principal.username,
-               Task.completed_by == principal.username)
-
-
 def list_tasks(session: Session, principal: Principal, *, state: str = "ready",
                instance: str | None = None, assigned: str | None = None,
                limit: int = 100, after: str | None = None) -> Page:
     query = select(Task).where(Task.state == state)
-    visible = visible_tasks(principal)
+    visible = access.visible_tasks(principal)
     if visible is not None:
         query = query.where(visible)
-    if state == "ready" and not principal.is_admin:
-        # A claim makes a task its holder's alone: others no longer see it in their lists.
-        query = query.where(or_(Task.assignee.is_(None), Task.assignee == principal.username))
     if instance:
         query = query.where(Task.instance_id == instance)
     if assigned == "me":
@@ -137,12 +120,30 @@ def all_events(session: Session, instance_id: str | None = None):
     return session.scalars(query.execution_options(yield_per=1000))
 
 
-def latest_definitions(session: Session, *, limit: int = 100, after: str | None = None) -> Page:
+def _latest_versions():
     top = (select(Definition.key, func.max(Definition.version).label("version"))
            .group_by(Definition.key).subquery())
-    query = select(Definition).join(top, and_(Definition.key == top.c.key,
-                                              Definition.version == top.c.version))
-    return _keyset_page(session, query, [Definition.key], limit, after)
+    return select(Definition).join(top, and_(Definition.key == top.c.key,
+                                             Definition.version == top.c.version))
+
+
+def latest_definitions(session: Session, *, limit: int = 100, after: str | None = None) -> Page:
+    return _keyset_page(session, _latest_versions(), [Definition.key], limit, after)
+
+
+def startable_definitions(session: Session, principal: Principal, *, limit: int = 100,
+                          after: str | None = None) -> Page:
+    """The latest version of each definition the caller may start, by key. The start groups
+    are a JSON list, filtered here rather than in SQL: there are tens of keys, not thousands."""
+    position = _uncursor(after)
+    query = _latest_versions().order_by(Definition.key)
+    if position:
+        if len(position) != 1 or not isinstance(position[0], str):
+            raise BadRequest("malformed cursor", code="bad_cursor")
+        query = query.where(Definition.key > position[0])
+    rows = [row for row in session.scalars(query)
+            if access.may_start(principal, row.start_groups or ())]
+    return _page(rows[:limit + 1], limit, lambda row: (row.key,))
 
 
 def definition_versions(session: Session, key: str, *, limit: int = 100,
@@ -155,19 +156,6 @@ def instance_tasks(session: Session, instance_id: str) -> list[Task]:
     return list(session.scalars(select(Task).where(Task.instance_id == instance_id,
                                                    Task.state == "ready")
                                 .order_by(Task.created_at, Task.id)))
-
-
-
-def participates(session: Session, principal: Principal, instance_id: str) -> bool:
-    """Whether the caller can see any task of the instance, or started it."""
-    visible = visible_tasks(principal)
-    query = select(Task.id).where(Task.instance_id == instance_id)
-    if visible is not None:
-        query = query.where(visible)
-    if session.scalar(query.limit(1)) is not None:
-        return True
-    return session.scalar(select(Instance.id).where(Instance.id == instance_id,
-                                                    Instance.started_by == principal.username)) is not None
 
 
 def list_timers(session: Session, *, limit: int = 100, after: str | None = None) -> Page:

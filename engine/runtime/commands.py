@@ -14,7 +14,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..persistence import store, timer_rows
 from ..persistence.models import Definition, Instance
 from ..persistence.store import TaskRecord
-from . import deferral, routing, task_hooks
+from . import access, deferral, routing, task_hooks
 from .principal import Principal
 from .runtime import Runtime
 from .unit_of_work import ANY_STATUS, Step, new_instance, on_instance
@@ -26,7 +26,7 @@ def start(rt: Runtime, actor: Principal, key: str, *, version: int | None = None
         with rt.db.transaction() as conn:
             row = _definition(conn, key, version)
             definition = rt.definitions.get(conn, row.id)
-            if not actor.is_admin and not actor.groups.intersection(definition.start_groups):
+            if not access.may_start(actor, definition.start_groups):
                 raise Forbidden(f"you may not start {key}", code="start_not_allowed")
             return start_in(rt, conn, actor, definition, business_key, variables or {})
     except IntegrityError:  # the unique index settles a race the check in start_in could not see

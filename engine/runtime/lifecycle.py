@@ -6,20 +6,22 @@ from sqlalchemy import select
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
-from ..errors import Conflict, Forbidden, NotFound
+from ..errors import Conflict, NotFound
 from ..persistence.models import Definition
+from . import access
 from .principal import Principal
 from .runtime import Runtime
 from .unit_of_work import Step, on_instance
 
 
-def _admin(actor: Principal) -> None:
+def _admin(rt: Runtime, actor: Principal, instance_id: str) -> None:
     if not actor.is_admin:
-        raise Forbidden("only administrators may do this", code="admin_only")
+        with rt.db.connect() as conn:
+            access.require_instance_admin(conn, actor, instance_id)
 
 
 def cancel(rt: Runtime, actor: Principal, instance_id: str) -> None:
-    _admin(actor)
+    _admin(rt, actor, instance_id)
     with on_instance(rt, instance_id, actor, allow=("running", "suspended", "error")) as step:
         step.workflow.cancel()
         step.instance.status, step.instance.ended_at = "cancelled", step.now
@@ -27,14 +29,14 @@ def cancel(rt: Runtime, actor: Principal, instance_id: str) -> None:
 
 
 def suspend(rt: Runtime, actor: Principal, instance_id: str) -> None:
-    _admin(actor)
+    _admin(rt, actor, instance_id)
     with on_instance(rt, instance_id, actor, allow=("running",)) as step:
         step.instance.status = "suspended"
         step.record("instance.suspended")
 
 
 def resume(rt: Runtime, actor: Principal, instance_id: str) -> None:
-    _admin(actor)
+    _admin(rt, actor, instance_id)
     with on_instance(rt, instance_id, actor, allow=("suspended",)) as step:
         step.instance.status = "running"
         step.record("instance.resumed")
@@ -45,7 +47,7 @@ def retry(rt: Runtime, actor: Principal, instance_id: str, version: int | None =
     """Run the failed tasks again; with `version`, first move the instance onto that version
     of its definition (SpiffWorkflow's diff and migration), which is how a fixed script reaches
     an instance that failed on the old one."""
-    _admin(actor)
+    _admin(rt, actor, instance_id)
     with on_instance(rt, instance_id, actor, allow=("error",)) as step:
         if version is not None and version != step.instance.version:
             _migrate(step, version)

@@ -1,6 +1,6 @@
 """Who may do a task (DESIGN.md, "Routing"): the lane names a group; a `candidateGroups` or
 `candidateUsers` property, an expression over the task's data, narrows it for one copy of a
-multi-instance task and then replaces the lane's group."""
+multi-instance task and then replaces the lane's group. Who may see a task is access.py's."""
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -37,18 +37,6 @@ def _evaluate(spiff_task, script_engine, expression: str | None) -> list[str] | 
 
 def recused(principal: Principal, task) -> bool:
     return bool(principal.groups.intersection(getattr(task, "excluded_groups", None) or []))
-
-
-def may_see(principal: Principal, task: Task) -> bool:
-    if principal.is_admin:
-        return True
-    if recused(principal, task) and task.state == "ready":
-        return False
-    if task.assignee is not None and task.assignee != principal.username and task.state == "ready":
-        return False
-    return (principal.username in (task.candidate_users or [])
-            or bool(principal.groups.intersection(task.candidate_groups or []))
-            or task.assignee == principal.username or task.completed_by == principal.username)
 
 
 def require_candidate(principal: Principal, task: Task) -> None:

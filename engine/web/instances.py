@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
 
 from ..api.context import runtime
-from ..errors import KaopingError
+from ..definitions.diagram import picture
+from ..errors import KaopingError, NotFound
 from ..persistence import queries
-from ..persistence.models import Definition, Instance
-from ..runtime import inspect, lifecycle
+from ..persistence.models import Definition
+from ..runtime import access, inspect, lifecycle
 from .pages import _signed_in
 
 blp = Blueprint("web_instances", __name__, template_folder="templates")
@@ -20,16 +21,16 @@ LEVERS = {"cancel": lifecycle.cancel, "suspend": lifecycle.suspend, "resume": li
 def _readable(instance_id: str):
     me = _signed_in()
     with runtime().db.read() as session:
-        row = session.get(Instance, instance_id)
-        if row is None or not (me.is_admin or queries.participates(session, me, instance_id)):
+        try:
+            return me, access.readable_instance(session, me, instance_id)
+        except NotFound:
             abort(404)
-        return me, row
 
 
 @blp.route("/instances")
 def index():
     me = _signed_in()
-    if not me.is_admin:
+    if not access.may_list_instances(me):
         abort(403)
     with runtime().db.read() as session:
         page = queries.list_instances(session, definition=request.args.get("definition") or None,
@@ -54,7 +55,7 @@ def diagram(instance_id):
     _, row = _readable(instance_id)
     with runtime().db.read() as session:
         xml = session.get(Definition, row.definition_id).bpmn_xml
-    return Response(xml, mimetype="application/xml")
+    return Response(picture(xml), mimetype="application/xml")
 
 
 @blp.route("/instances/<instance_id>/<lever>", methods=["POST"])

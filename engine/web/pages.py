@@ -7,10 +7,10 @@ from flask import (Blueprint, abort, g, make_response, redirect, render_template
 
 from ..api.context import runtime
 from ..auth.users import user_for_password
-from ..errors import KaopingError, Unauthorized
+from ..errors import KaopingError, NotFound, Unauthorized
 from ..persistence import queries
-from ..persistence.models import Instance, Task
-from ..runtime import commands, routing
+from ..persistence.models import Instance
+from ..runtime import access, commands
 from . import i18n, session as web_session
 
 blp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -89,8 +89,9 @@ def task(task_id):
     me = _signed_in()
     rt = runtime()
     with rt.db.read() as session:
-        row = session.get(Task, task_id)
-        if row is None or not routing.may_see(me, row):
+        try:
+            row = access.visible_task(session, me, task_id)
+        except NotFound:
             abort(404)
         definition = rt.definitions.get(session, session.get(Instance, row.instance_id).definition_id)
         form = definition.forms.get(row.form_key) if row.form_key else None

@@ -181,4 +181,4 @@ def test_an_administrator_moves_the_start_date_and_the_next_cycle_follows(shippe
     assert admin.get("/api/v1/instances", query_string={"business_key": "annual-2022"}).json["items"] == []
     admin.post("/api/v1/clock", json={"now": "2022-11-16T00:00:00+08:00"})
     opened = _instance(admin, "annual-2022")
-    assert opened["version"] == 2 and opened["created_at"] == "2022-11-15T01:00:00+00:00"
+    assert opened["version"] == 2 and opened["created_at"] == "2022-11-15T09:00:00+08:00"

@@ -53,3 +53,25 @@ def test_definitions_are_listed_with_their_versions_for_administrators(app, admi
     _sign_in(office, "li.office", "pw-1")
     assert office.get("/definitions").status_code == 403
     assert office.get("/definitions/review/1/bpmn.xml").status_code == 403
+
+
+def test_the_page_and_the_api_agree_on_an_instance_and_its_diagram_is_only_a_picture(app, admin, people):
+    office = people("li.office", groups=["provincial_office"], password="pw-1")
+    people("zhao.county", groups=["county:530102"], password="pw-2")
+    admin.deploy("review.bpmn", "draft.json")
+    instance = office.start("review").json
+    stranger = app.test_client()
+    _sign_in(stranger, "zhao.county", "pw-2")
+    for page, api in (("", ""), ("/diagram.xml", "/events")):
+        assert stranger.get(f"/instances/{instance['id']}{page}").status_code == 404
+        assert stranger.get(f"/api/v1/instances/{instance['id']}{api}").status_code == 404
+
+    participant = app.test_client()
+    _sign_in(participant, "li.office", "pw-1")
+    assert participant.get(f"/api/v1/instances/{instance['id']}").status_code == 200
+    diagram = participant.get(f"/instances/{instance['id']}/diagram.xml")
+    assert diagram.status_code == 200 and diagram.mimetype == "application/xml"
+    assert b'id="score"' in diagram.data and b'sourceRef="score"' in diagram.data  # every element
+    # but none of the logic, which is the definition's and the administrators'
+    assert b"responsibility + policy" not in diagram.data and b"total &gt;= 60" not in diagram.data
+    assert b"formKey" not in diagram.data
