@@ -26,9 +26,10 @@ from ..persistence import store, timer_rows
 from ..persistence.store import InstanceRecord
 from . import deferral, projections, task_hooks
 from .audit import Journal
-from .jsonable import jsonable, public_data
+from .jsonable import jsonable
 from .principal import Principal
 from .runtime import Runtime
+from .variables import instance_variables
 from .scripts import ScriptRefused
 
 def _fire_start_timers(workflow: BpmnWorkflow) -> None:
@@ -131,11 +132,10 @@ class Step:
                 timer_rows.remove_for_instance(self.conn, instance.id)
             store.append_events(self.conn, self.journal.events, self.journal.messages)
             return
-        last = self.workflow.last_task
-        instance.variables = public_data(last.data if last is not None else self.workflow.data)
         if instance.status == "running" and self.workflow.is_completed():
             instance.status, instance.ended_at = "completed", self.now
             self.record("instance.completed", actor="system")
+        instance.variables = instance_variables(self.workflow, ended=instance.status == "completed")
         state = self.rt.serializer.workflow_to_text(self.workflow)
         if new:
             store.insert_instance(self.conn, instance, state, self.rt.serializer.version)
