@@ -45,6 +45,10 @@ DENIED_CALLS = frozenset({
     'iter', 'type', 'super', 'object', 'bytearray', 'bytes', 'classmethod', 'staticmethod',
 })
 PROPERTY_EXPRESSIONS = ('candidateGroups', 'candidateUsers', 'dueDate')
+# `'name' in vars()` (or globals(), locals()) is how models ask whether a variable was given,
+# and SpiffWorkflow runs it. The namespace itself must never reach a script, so only that
+# membership test is accepted, asked of `_names_` (sandbox.py), which answers with names alone.
+NAMESPACE_CALLS = frozenset({'vars', 'globals', 'locals'})
 
 
 class _NotConstant(Exception):
@@ -71,6 +75,11 @@ def _call(name: str, where: ast.AST, *args: ast.expr) -> ast.Call:
     return call
 
 
+def _is_namespace_call(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in NAMESPACE_CALLS and not node.args and not node.keywords)
+
+
 class SandboxPolicy(RestrictingNodeTransformer):
     """RestrictedPython's policy, plus: no imports, classes or bare `except:`,
     no calls to DENIED_CALLS, guarded `** * << + % //` and format specs, and a
@@ -94,8 +103,19 @@ class SandboxPolicy(RestrictingNodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         if isinstance(node.func, ast.Name) and node.func.id in DENIED_CALLS:
-            self.error(node, f'calling "{node.func.id}" is not allowed')
+            only = f' (only "\'name\' in {node.func.id}()" is)' if node.func.id in NAMESPACE_CALLS else ''
+            self.error(node, f'calling "{node.func.id}" is not allowed{only}')
         return super().visit_Call(node)
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        asked = {i: right for i, (op, right) in enumerate(zip(node.ops, node.comparators))
+                 if isinstance(op, (ast.In, ast.NotIn)) and _is_namespace_call(right)}
+        for i in asked:  # a stand-in while the rest of the comparison is checked
+            node.comparators[i] = ast.Constant(())
+        node = super().visit_Compare(node)
+        for i, call in asked.items():
+            node.comparators[i] = _call('_names_', call, ast.Constant(call.func.id))
+        return node
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self._refuse_constant_blowup(node)

@@ -111,3 +111,13 @@ def test_data_objects_show_while_the_instance_runs(admin):
     assert running["variables"]["data_objects"] == {"verdict": "pass"}
     assert "verdict" not in running["variables"]  # a data object, not task data
 
+
+ESCALATION = ("escalation_caller.bpmn", "escalation_callee.bpmn")
+
+
+@pytest.mark.parametrize("start", [{"should_escalate": True}, {"should_escalate": False}, {}],
+                         ids=["escalates", "does-not-escalate", "variable-missing"])
+def test_escalations_from_call_activities_end_as_the_library_ends_them(rt, admin, start):
+    library = by_the_library(ESCALATION, "escalation_caller", start, [])
+    ours = through_the_api(rt, admin, ESCALATION, "escalation_caller", start, [])
+    assert ours == library

@@ -310,3 +310,35 @@ def test_datetime_now_and_date_today_read_the_engine_clock():
     assert engine.environment.evaluate("datetime.now()", {}) == fixed
     assert engine.environment.evaluate("date.today()", {}) == fixed.date()
     assert engine.environment.evaluate("datetime(2024, 1, 1).year", {}) == 2024
+
+
+@pytest.mark.parametrize('source, mode', [
+    ("'should_escalate' in vars() or 'should_escalate' in globals()", 'eval'),
+    ("'remark' not in locals()", 'eval'),
+    ("def given(name):\n    return name in vars()\nfound = given('x')", 'exec'),
+])
+def test_a_model_may_ask_whether_a_variable_was_given(source: str, mode: str) -> None:
+    # SpiffWorkflow's own models test for a variable this way; the library runs them.
+    assert check_source(source, mode) == []
+
+
+def test_asking_for_a_name_answers_for_the_data_and_nothing_of_the_sandbox() -> None:
+    environment = sandbox()
+    asks = "'should_escalate' in vars() or 'should_escalate' in globals()"
+    assert environment.evaluate(asks, {'should_escalate': False}) is True
+    assert environment.evaluate(asks, {}) is False
+    assert environment.evaluate("'now' in globals()", {}) is True  # a helper scripts may call
+    assert environment.evaluate("'_getattr_' in globals() or '__builtins__' in vars()", {}) is False
+    context: dict = {}
+    environment.execute("def own(value):\n    return 'value' in vars() and 'outer' not in vars()\n"
+                        "outer = 1\ninside = own(2)\nseen = 'outer' in globals()", context)
+    assert context == {'outer': 1, 'inside': True, 'seen': True}  # each scope its own, as in Python
+
+
+@pytest.mark.parametrize('source', [
+    'vars()', "vars(amount)['real']", "'x' in vars(amount)", "globals()['x']",
+    "globals().update(x=1)", 'len(locals())', 'vars() == {}', "names = vars()",
+])
+def test_the_namespace_itself_stays_out_of_reach(source: str) -> None:
+    problems = check_source(source, 'exec')
+    assert problems and all('is not allowed' in p for p in problems)
