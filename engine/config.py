@@ -29,6 +29,12 @@ class Settings:
     processes_dir: Path = PROJECT_ROOT / "processes"
     forms_dir: Path = PROJECT_ROOT / "forms"
     script_time_limit: float = 1.0
+    # What one step may run before it must reach a wait state (runtime/budget.py): it holds
+    # its instance's lock, on SQLite the database's write lock, until it commits. Tasks stay
+    # under 1000 because SpiffWorkflow 3.2.0 stops looking 1000 levels down its task tree, so
+    # a longer loop without a wait state would end as "completed" instead of an incident.
+    step_task_limit: int = 500
+    step_time_limit: float = 10.0
     secret_key: str | None = None  # Fernet key for stored webhook secrets; else secret_key_file
     secret_key_file: Path = Path("var/secret.key")
     max_inbound_bytes: int = 1024 * 1024
@@ -50,6 +56,8 @@ class Settings:
             processes_dir=Path(env["KAOPING_PROCESSES_DIR"]) if env.get("KAOPING_PROCESSES_DIR") else base.processes_dir,
             forms_dir=Path(env["KAOPING_FORMS_DIR"]) if env.get("KAOPING_FORMS_DIR") else base.forms_dir,
             script_time_limit=float(env.get("KAOPING_SCRIPT_TIME_LIMIT") or base.script_time_limit),
+            step_task_limit=int(env.get("KAOPING_STEP_TASK_LIMIT") or base.step_task_limit),
+            step_time_limit=float(env.get("KAOPING_STEP_TIME_LIMIT") or base.step_time_limit),
             secret_key=env.get("KAOPING_SECRET_KEY") or None,
             secret_key_file=Path(env.get("KAOPING_SECRET_KEY_FILE") or base.secret_key_file),
             max_inbound_bytes=int(env.get("KAOPING_MAX_INBOUND_BYTES") or base.max_inbound_bytes),

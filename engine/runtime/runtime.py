@@ -15,6 +15,7 @@ from ..config import Settings
 from ..definitions.cache import DefinitionCache
 from ..persistence.db import Database
 from ..persistence.state import StateSerializer
+from .budget import bound_cardinality
 from .scripts import make_script_engine
 
 
@@ -40,6 +41,7 @@ class Runtime:
         serializer = StateSerializer()
         engine = make_script_engine(clock.now, script_helpers(db), zone=clock.zone)
         _set_time_limit(engine, settings.script_time_limit)
+        bound_cardinality(engine, settings.step_task_limit)
         return cls(settings=settings, db=db, clock=clock,
                    serializer=serializer, definitions=DefinitionCache(serializer),
                    script_engine=engine, wall=SystemClock(settings.timezone))

@@ -8,10 +8,11 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import EscalationEventDefinition
@@ -21,16 +22,16 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 
 from ..definitions.cache import LoadedDefinition
 from ..definitions.timers import TIMER_DEFINITIONS
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, KaopingError, NotFound
 from ..persistence import store, timer_rows
 from ..persistence.store import InstanceRecord
 from . import deferral, projections, task_hooks
 from .audit import Journal
+from .budget import StepBudget
 from .jsonable import jsonable
 from .principal import Principal
 from .runtime import Runtime
 from .variables import instance_variables
-from .scripts import ScriptRefused
 
 def _fire_start_timers(workflow: BpmnWorkflow) -> None:
     """A start event with a timer waits for nothing once an instance exists: the scheduler (or
@@ -45,6 +46,10 @@ def _fire_start_timers(workflow: BpmnWorkflow) -> None:
 
 ANY_STATUS = ("running", "suspended", "error", "completed", "cancelled")
 
+# Raised inside a step but not by the workflow: a refusal meant for the caller (4xx) or the
+# database failing under it. Anything else SpiffWorkflow (or a script) raises is an incident.
+_NOT_INCIDENTS = (KaopingError, SQLAlchemyError)
+
 
 class Step:
     """What a command works with while it holds the instance."""
@@ -58,6 +63,8 @@ class Step:
         self.now = rt.clock.now()
         self.journal = Journal()
         self.opened: list = []  # tasks this step made ready, for the caller's answer
+        self.budget = StepBudget(rt.settings.step_task_limit, rt.settings.step_time_limit)
+        self._running = None  # the task SpiffWorkflow is running, to name it in an incident
 
     @property
     def loaded(self) -> bool:
@@ -72,9 +79,14 @@ class Step:
             workflow = self.rt.serializer.workflow_from_text(
                 state, version, self.definition.spec, self.definition.subprocess_specs)
             workflow.script_engine = self.rt.script_engine
-            if self.instance.deferred_count:
-                deferral.replay(self, workflow)
             self._workflow = workflow
+            if self.instance.deferred_count:
+                try:
+                    deferral.replay(self, workflow)
+                except _NOT_INCIDENTS:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - whatever the library raises
+                    self.incident(exc)
         return self._workflow
 
     def record(self, type: str, *, actor: str | None = None, element: str | None = None,
@@ -86,15 +98,28 @@ class Step:
     def require_status(self, *allowed: str) -> None:
         _require_status(self.instance, allowed)
 
-    def advance(self, action=None) -> None:
-        """Apply `action` (if any) and run engine steps; a script that fails or breaks the
-        sandbox's rules becomes an incident on the instance, not an error of the request."""
+    def advance(self, action=None, *, task=None) -> None:
+        """Apply `action` (if any, acting on `task`) and run engine steps within the step's
+        budget. Whatever SpiffWorkflow raises (a failing script, a rule of the sandbox, data it
+        cannot merge, its own faults, the budget) becomes an incident on the instance, not an
+        error of the request. An instance that had one while loading (a recorded unit that
+        could not be applied) is left as it is."""
+        if self.workflow is not None and self.instance.status == "error":
+            return
         try:
+            self._running = task
             if action is not None:
                 action()
-            self.workflow.do_engine_steps(did_complete_task=self._observe)
-        except (SpiffWorkflowException, ScriptRefused) as exc:
-            self.incident(exc)
+            self.workflow.do_engine_steps(will_complete_task=self._charge,
+                                          did_complete_task=self._observe)
+        except _NOT_INCIDENTS:
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever the library raises
+            self.incident(exc, getattr(exc, "task", None) or _task_in(exc) or self._running)
+
+    def _charge(self, task) -> None:
+        self._running = task
+        self.budget.charge(task)
 
     def _observe(self, task) -> None:
         task_hooks.after_run(self, task)
@@ -144,6 +169,19 @@ class Step:
             store.save_state(self.conn, instance, state, self.rt.serializer.version)
         projections.refresh(self, new=new)
         store.append_events(self.conn, self.journal.events, self.journal.messages)
+
+
+def _task_in(exc: Exception):
+    """The innermost task SpiffWorkflow was working on when a plain Python error escaped it:
+    its task spec methods name it `my_task`, and running one task may update the next (a
+    stage creates its copies while its predecessor completes), which is the one at fault."""
+    found, tb = None, exc.__traceback__
+    while tb is not None:
+        candidate = tb.tb_frame.f_locals.get("my_task")
+        if isinstance(candidate, Task):
+            found = candidate
+        tb = tb.tb_next
+    return found
 
 
 def _require_status(instance: InstanceRecord, allowed: tuple[str, ...]) -> None:
