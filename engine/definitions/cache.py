@@ -6,6 +6,7 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Mapping
 
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
@@ -30,7 +31,7 @@ class LoadedDefinition:
     forms: dict[str, dict]
     start_groups: tuple[str, ...]
     catches_messages: bool
-    deferrable: frozenset[str]  # units whose completion may wait for their stage's last one
+    deferrable: Mapping[str, str | None]  # units whose completion may wait for their stage's last one
     has_timers: bool
     properties: dict[str, dict[str, str]]  # spiffworkflow:properties by element id
 
@@ -57,7 +58,7 @@ class DefinitionCache:
         forms = {key: json.loads(text) for key, text in (row.files or {}).get("forms", {}).items()}
         loaded = LoadedDefinition(row.id, row.key, row.version, spec, subs, forms,
                                   tuple(row.start_groups or ()), _has(spec, subs, MessageEventDefinition),
-                                  deferrable_elements(spec), _has(spec, subs, TIMER_DEFINITIONS),
+                                  deferrable_elements(spec, subs), _has(spec, subs, TIMER_DEFINITIONS),
                                   _properties(spec, subs))
         with self._lock:
             self._items[definition_id] = loaded

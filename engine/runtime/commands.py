@@ -100,22 +100,28 @@ def complete(rt: Runtime, actor: Principal, task_id: str, data: dict) -> TaskRec
         routing.require_unclaimed_by_others(actor, task)
         cleaned = _validated(step, task, data)
         decision = task_hooks.approval(step.definition, task.element_id, cleaned)
+        deferred = deferral.may_defer(step, task, cleaned)
+        spiff_task = None if deferred else step.workflow.get_task_from_id(UUID(task_id))
+        if step.instance.status != "running":
+            # Loading applied the stage's recorded units and one failed: the incident is
+            # kept, and this completion is not applied on top of it.
+            return store.get_task(step.conn, task_id)
+        if not deferred and (spiff_task is None or not spiff_task.has_state(TaskState.READY)):
+            raise Conflict("task is no longer ready", code="task_not_ready")
         task.assignee = task.assignee or actor.username
         task.state, task.completed_by, task.completed_at = "completed", actor.username, step.now
         step.record("task.completed", element=task.element_id, task_id=task_id,
                     data={"data": cleaned})
         if decision is not None:
             step.record("approval.decided", element=task.element_id, task_id=task_id, data=decision)
-        if deferral.try_defer(step, task, cleaned):
+        if deferred:
+            deferral.defer(step, task, cleaned)
             return task
-        spiff_task = step.workflow.get_task_from_id(UUID(task_id))
-        if spiff_task is None or not spiff_task.has_state(TaskState.READY):
-            raise Conflict("task is no longer ready", code="task_not_ready")
         task.result = cleaned
         store.complete_task(step.conn, task)
         timer_rows.remove_task_due_dates(step.conn, [task.id] if task.due_at else [])
         spiff_task.data.update(cleaned)
-        step.advance(spiff_task.run)
+        step.advance(spiff_task.run, task=spiff_task)
     return task
 
 

@@ -9,49 +9,87 @@ next step that does load the workflow first replays the recorded completions, in
 SpiffWorkflow itself, so the workflow ends exactly as if each had been applied at once.
 
 Only units where that equivalence holds are deferred: copies of a parallel multi-instance human
-task of the top-level process, without a completion condition (which could end the stage early)
-and without a post-script (which runs at completion, could fail, and must fail at the
-completer's step; a pre-script has run already, when the unit became ready)."""
+task of the top-level process (its element id used nowhere else, since rows are counted by
+element), without a completion condition (which could end the stage early), without a
+post-script, input/output specification or data associations (each runs at completion, could
+fail, and must fail at the completer's step; a pre-script has run already, when the unit became
+ready). A stage that collects an output item fails the merge of a copy that lacks it, so such a
+copy is deferred only when its completion carries the item; otherwise it takes the full path
+and fails, as in SpiffWorkflow, at its own completion."""
 from __future__ import annotations
 
+from types import MappingProxyType
+from typing import Mapping
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import ParallelMultiInstanceTask
+from SpiffWorkflow.util.task import TaskState
 
 from ..definitions import task_properties
 from ..persistence import store, timer_rows
 from ..persistence.store import TaskRecord
 
 
-def deferrable_elements(spec) -> frozenset[str]:
-    found = set()
+def deferrable_elements(spec, subprocess_specs: Mapping[str, object] | None = None
+                        ) -> Mapping[str, str | None]:
+    """Deferrable elements, each with the output item its completions must carry (None when
+    the stage merges whole copies, which cannot fail)."""
+    elsewhere = {getattr(ts, "bpmn_id", None) for sub in (subprocess_specs or {}).values()
+                 for ts in sub.task_specs.values()}
+    found: dict[str, str | None] = {}
     for task_spec in spec.task_specs.values():
         if not isinstance(task_spec, ParallelMultiInstanceTask) or task_spec.condition:
             continue
         child = spec.task_specs.get(task_spec.task_spec)
-        if child is not None and task_properties.is_human(child) and not getattr(child, "postscript", None):
-            found.add(child.bpmn_id)
-    return frozenset(found)
+        if (child is None or not task_properties.is_human(child) or child.bpmn_id in elsewhere
+                or any(_completes_with_data(each) for each in (task_spec, child))):
+            continue
+        collects = task_spec.data_output is not None and task_spec.output_item is not None
+        found[child.bpmn_id] = task_spec.output_item.bpmn_id if collects else None
+    return MappingProxyType(found)
 
 
-def try_defer(step, task: TaskRecord, cleaned: dict) -> bool:
-    """Records the completion without the workflow when siblings remain; False otherwise."""
-    if task.element_id not in step.definition.deferrable or step.loaded:
+def _completes_with_data(task_spec) -> bool:
+    return bool(getattr(task_spec, "postscript", None) or task_spec.io_specification is not None
+                or task_spec.data_input_associations or task_spec.data_output_associations)
+
+
+def may_defer(step, task: TaskRecord, cleaned: dict) -> bool:
+    """Whether this completion may be recorded without the workflow: siblings remain."""
+    deferrable = step.definition.deferrable
+    if task.element_id not in deferrable or step.loaded:
         return False
-    if store.ready_siblings(step.conn, step.instance.id, task.element_id) <= 1:
-        return False  # the last unit closes the stage: it takes the full path
+    item = deferrable[task.element_id]
+    if item is not None and item not in cleaned:
+        return False  # its merge would fail: at this completion, as in SpiffWorkflow
+    # the last unit closes the stage: it takes the full path
+    return store.ready_siblings(step.conn, step.instance.id, task.element_id) > 1
+
+
+def defer(step, task: TaskRecord, cleaned: dict) -> None:
+    """Records the completion (the task row, its data, its order) for the next replay."""
     task.result, task.deferred_seq = cleaned, step.instance.lock_version
     store.complete_task(step.conn, task)
     timer_rows.remove_task_due_dates(step.conn, [task.id] if task.due_at else [])
     step.instance.deferred_count += 1
-    return True
 
 
 def replay(step, workflow) -> None:
-    """Applies recorded unit completions to a freshly loaded workflow, oldest first."""
-    for row in store.deferred_completions(step.conn, step.instance.id):
-        spiff_task = workflow.get_task_from_id(UUID(row.id))
-        spiff_task.data.update(row.result or {})
-        spiff_task.run()
-    store.clear_deferred(step.conn, step.instance.id)
-    step.instance.deferred_count = 0
+    """Applies recorded unit completions to a freshly loaded workflow, oldest first. If one
+    fails (units recorded by an engine that deferred more than it should), the error is the
+    caller's to turn into an incident; the units not applied are then ready again in the
+    workflow, and the projection lists them again."""
+    try:
+        for row in store.deferred_completions(step.conn, step.instance.id):
+            spiff_task = workflow.get_task_from_id(UUID(row.id))
+            if spiff_task is None or not spiff_task.has_state(TaskState.READY):
+                raise ReplayFailed(f"recorded completion of task {row.id} no longer applies")
+            spiff_task.data.update(row.result or {})
+            spiff_task.run()
+    finally:
+        store.clear_deferred(step.conn, step.instance.id)
+        step.instance.deferred_count = 0
+
+
+class ReplayFailed(Exception):
+    """A recorded unit completion that the loaded workflow cannot take."""
