@@ -15,7 +15,7 @@ from ..persistence.models import Instance, MessageWait
 from ..persistence.webhook_models import BufferedMessage
 from .principal import Principal
 from .runtime import Runtime
-from .unit_of_work import on_instance
+from .unit_of_work import NOT_INCIDENTS, on_instance
 
 INTEGRATION_GROUP = "integration"
 buffered = BufferedMessage.__table__
@@ -95,11 +95,20 @@ class _NotCaught(Exception):
 
 
 def _catch(step, event) -> bool:
+    """False when the instance is not waiting for this message (SpiffWorkflow says so with its
+    plain WorkflowException). Anything else raised while catching, such as a correlation or
+    payload expression failing, is the instance's incident: the message did reach it."""
     try:
         step.workflow.send_event(event)
-        return True
-    except WorkflowException:
-        return False
+    except WorkflowException as exc:
+        if type(exc) is WorkflowException:
+            return False
+        step.incident(exc)
+    except NOT_INCIDENTS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever the library raises
+        step.incident(exc)
+    return True
 
 
 def _waiting(rt: Runtime, name: str, business_key: str | None) -> list[str]:

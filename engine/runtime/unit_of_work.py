@@ -48,7 +48,7 @@ ANY_STATUS = ("running", "suspended", "error", "completed", "cancelled")
 
 # Raised inside a step but not by the workflow: a refusal meant for the caller (4xx) or the
 # database failing under it. Anything else SpiffWorkflow (or a script) raises is an incident.
-_NOT_INCIDENTS = (KaopingError, SQLAlchemyError)
+NOT_INCIDENTS = (KaopingError, SQLAlchemyError)
 
 
 class Step:
@@ -83,7 +83,7 @@ class Step:
             if self.instance.deferred_count:
                 try:
                     deferral.replay(self, workflow)
-                except _NOT_INCIDENTS:
+                except NOT_INCIDENTS:
                     raise
                 except Exception as exc:  # noqa: BLE001 - whatever the library raises
                     self.incident(exc)
@@ -112,7 +112,7 @@ class Step:
                 action()
             self.workflow.do_engine_steps(will_complete_task=self._charge,
                                           did_complete_task=self._observe)
-        except _NOT_INCIDENTS:
+        except NOT_INCIDENTS:
             raise
         except Exception as exc:  # noqa: BLE001 - whatever the library raises
             self.incident(exc, getattr(exc, "task", None) or _task_in(exc) or self._running)
@@ -136,7 +136,7 @@ class Step:
                         task_id=str(task.id), data={"taken": taken})
 
     def incident(self, exc: Exception, task=None) -> None:
-        task = task or getattr(exc, "task", None)
+        task = task or getattr(exc, "task", None) or _task_in(exc)
         element = task.task_spec.bpmn_id if task is not None else None
         message = str(exc.args[0]) if exc.args else type(exc).__name__
         self.instance.status = "error"
@@ -221,13 +221,18 @@ def new_instance(rt: Runtime, conn: Connection, definition: LoadedDefinition, ac
                             script_engine=rt.script_engine)
     root = workflow.get_next_task(state=TaskState.READY)
     root.data.update(variables)
-    root.run()  # reaches the start events and no further: nothing of the process has run yet
-    _fire_start_timers(workflow)
     instance = InstanceRecord(
         id=uuid.uuid4().hex, definition_id=definition.id, definition_key=definition.key,
         version=definition.version, business_key=business_key, status="running",
         variables=jsonable(variables), error=None, started_by=actor.username, lock_version=1,
         deferred_count=0, created_at=now, updated_at=now, ended_at=None)
     step = Step(rt, conn, instance, definition, actor, workflow)
+    try:
+        root.run()  # reaches the start events and no further: nothing of the process has run yet
+        _fire_start_timers(workflow)
+    except NOT_INCIDENTS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a start event's own expressions may raise anything
+        step.incident(exc, getattr(exc, "task", None) or _task_in(exc) or root)
     yield step
     step.save(new=True)

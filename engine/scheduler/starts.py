@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 
 from ..definitions import task_properties
+from ..definitions.problems import DeployRejected, Problem
 from ..definitions.timers import (KaopingCycle, KaopingDuration, KaopingTimeDate, TIMER_DEFINITIONS,
                                   cycle, duration, instant, occurrences_after, value_of)
 from ..persistence import timer_rows
@@ -50,12 +51,23 @@ def schedule(rt, conn: Connection, definition_id: str) -> None:
     now = rt.clock.now()
     rows = []
     for element, spec in timers.items():
-        due = next_occurrence(rt, spec.event_definition, now, inclusive=True)
+        due = _first_occurrence(rt, element, spec, now)
         if due is not None:
             rows.append({"kind": "start", "definition_id": definition.id,
                          "definition_key": definition.key, "version": definition.version,
                          "instance_id": None, "task_id": None, "element_id": element, "due_at": due})
     timer_rows.add(conn, rows)
+
+
+def _first_occurrence(rt, element: str, spec, now: datetime) -> datetime | None:
+    """Deploying decides when a timer start first fires, so a timer whose date cannot be
+    worked out (an expression naming data no start has, a value that is no date) is refused
+    with the deployment instead of failing later in the scheduler."""
+    try:
+        return next_occurrence(rt, spec.event_definition, now, inclusive=True)
+    except Exception as exc:  # noqa: BLE001 - a sandboxed expression may raise anything
+        raise DeployRejected([Problem(None, None, element,
+                                      f"timer start event cannot be scheduled: {exc}")]) from exc
 
 
 def business_key(rt, spec, occurrence: datetime) -> str | None:

@@ -105,6 +105,16 @@ def test_missing_form_and_missing_called_process_are_named(rt, admin):
     assert _count(rt) == 0
 
 
+def test_a_start_timer_whose_date_cannot_be_worked_out_is_refused_at_deploy(rt, admin):
+    """Deploying schedules the first occurrence; a date expression naming data no start has
+    was a 500 that stored nothing, and must be a 422 at its element."""
+    response = admin.deploy("starts_on_unknown_date.bpmn")
+    assert response.status_code == 422, response.json
+    [detail] = response.json["error"]["details"]
+    assert detail["element"] == "begin" and "opening_day" in detail["message"]
+    assert _count(rt) == 0
+
+
 def test_oversize_upload_is_413_before_parsing(rt, admin):
     big = b"<a>" + b" " * (6 * 1024 * 1024) + b"</a>"
     response = admin.post("/api/v1/definitions", data=big, content_type="application/xml")

@@ -55,6 +55,21 @@ def test_a_message_reaches_the_instance_waiting_with_that_business_key(rt, admin
     assert "message.correlated" in types
 
 
+def test_a_message_whose_correlation_cannot_be_read_is_the_instances_incident(rt, admin, people):
+    """The catch event reads its correlation key from the payload; a payload without it made
+    SpiffWorkflow raise while catching, which answered 500. The message did reach the
+    instance, so the failure is the instance's incident, named at the catch event."""
+    bridge = people("third.party", groups=["integration"])
+    admin.deploy("message_keyed.bpmn")
+    waiting = admin.start("keyed_field_evaluation", business_key="annual-2025").json
+    sent = bridge.post("/api/v1/messages", json={"name": "third_party.report",
+                                                 "business_key": "annual-2025", "payload": {"score": 91}})
+    assert sent.status_code == 200 and sent.json["correlated"] == 1
+    instance = admin.get(f"/api/v1/instances/{waiting['id']}").json
+    assert instance["status"] == "error" and "reference" in instance["error"]["message"]
+    assert instance["error"]["element"] == "wait_report"
+
+
 def test_a_failing_script_is_an_incident_that_retry_resumes_on_the_fixed_version(admin, people):
     office = people("li.office", groups=["provincial_office"])
     leader = people("wang.leader", groups=["leading_group"])

@@ -88,6 +88,15 @@ def test_whatever_spiffworkflow_raises_is_an_incident(rt, admin, variables, rais
                      "type": error["type"]} and error["type"] in ("TypeError", "NameError")
 
 
+def test_a_start_event_that_fails_while_the_instance_is_created_is_an_incident(rt, admin):
+    """A conditional start event is evaluated as the instance comes into being, before any
+    engine step: its failure was a 500 that left nothing behind."""
+    admin.deploy("starts_on_a_broken_condition.bpmn")
+    response = admin.start("starts_on_a_broken_condition", variables={"threshold": 3})
+    error = _incident(rt, admin, response)
+    assert error["element"] == "begin" and "threshold / 0" in error["message"]
+
+
 def test_by_default_a_loop_is_an_incident_before_spiffworkflow_loses_sight_of_it(rt, admin):
     """SpiffWorkflow 3.2.0 looks no deeper than 1000 levels into a workflow: a wait-free loop
     of ~500 rounds would pass for completed. The default budget stops it before that."""
