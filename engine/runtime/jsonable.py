@@ -1,5 +1,5 @@
 """Task data may hold dates and other values JSON has no word for; projections and audit rows
-store a JSON-safe copy (dates as ISO 8601 text)."""
+store a JSON-safe copy (dates as ISO 8601 text, non-finite numbers as null)."""
 from __future__ import annotations
 
 import json
@@ -18,7 +18,15 @@ def _default(value: Any) -> Any:
 
 
 def jsonable(data: Any) -> Any:
-    return json.loads(json.dumps(data, default=_default, ensure_ascii=False))
+    """NaN and the infinities, which a script can compute (`1e308 * 10`), have no JSON number:
+    the copy holds null for them, as PostgreSQL's JSON could store nothing else and a client's
+    parser would refuse a bare `Infinity`. The workflow's own state keeps the float."""
+    return json.loads(json.dumps(data, default=_default, ensure_ascii=False),
+                      parse_constant=_no_number)
+
+
+def _no_number(_constant: str) -> None:
+    return None
 
 
 def public_data(data: dict) -> dict:

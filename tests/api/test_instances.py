@@ -70,6 +70,21 @@ def test_a_message_whose_correlation_cannot_be_read_is_the_instances_incident(rt
     assert instance["error"]["element"] == "wait_report"
 
 
+def test_a_number_json_cannot_hold_is_served_as_null(admin):
+    """A script may compute infinity or NaN; PostgreSQL's JSON refused them (500) and SQLite
+    stored them to be served as bare `Infinity`, which no JSON parser accepts."""
+    admin.deploy("overflows.bpmn")
+    started = admin.start("overflows")
+    assert started.status_code == 201, started.json
+    assert started.json["variables"] == {"x": None, "y": None}
+    [task] = admin.tasks()
+    shown = admin.get(f"/api/v1/tasks/{task['id']}")
+    assert shown.status_code == 200 and b"Infinity" not in shown.data and b"NaN" not in shown.data
+    assert admin.complete(task["id"]).status_code == 200
+    done = admin.get(f"/api/v1/instances/{started.json['id']}")
+    assert done.json["status"] == "completed" and b"Infinity" not in done.data
+
+
 def test_a_failing_script_is_an_incident_that_retry_resumes_on_the_fixed_version(admin, people):
     office = people("li.office", groups=["provincial_office"])
     leader = people("wang.leader", groups=["leading_group"])
