@@ -98,6 +98,10 @@ class KaopingDriver(Driver):
         return bool(answer.status_code == 200 and answer.json["correlated"])
 
     def variables(self) -> dict:
+        """The instance's `variables` exactly as the API serves them (the engine's rule, which
+        library_run.library_variables takes from SpiffWorkflow itself: `workflow.data` once
+        completed, else the last task's data, data objects nested under "data_objects"), through
+        the same `normalise` as the library side."""
         return normalise(self.instance()["variables"])
 
     def clean_up(self) -> None:

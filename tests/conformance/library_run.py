@@ -22,7 +22,9 @@ from SpiffWorkflow.util.task import TaskState
 
 from .drive import Driver, drive
 from .manifest import Case
-from .outcome import COMPLETED, ERROR, REFUSED, WAITING, Outcome, normalise, with_data_objects
+from .outcome import COMPLETED, ERROR, REFUSED, WAITING, Outcome, normalise
+
+DATA_OBJECTS = "data_objects"  # SpiffWorkflow 3.2.0's key for a process's data objects in workflow.data
 
 
 class _Now:
@@ -146,9 +148,31 @@ class LibraryDriver(Driver):
         return True
 
     def variables(self) -> dict:
-        last = self.workflow.last_task
-        data = last.data if last is not None else self.workflow.data
-        return normalise(with_data_objects(data, self.workflow.data_objects))
+        return normalise(library_variables(self.workflow, completed=self.status() == COMPLETED))
+
+
+def library_variables(workflow: BpmnWorkflow, *, completed: bool) -> dict:
+    """The variables of a run, taken exactly as SpiffWorkflow 3.2.0 holds them, by the rule the
+    engine serves an instance's variables by:
+
+    - completed (the process reached its end, no step failed): `workflow.data`, the process's
+      final data. The library fills it only from what reaches an end event, so what a path that
+      ends elsewhere set (a handler after a transaction's cancel or error boundary) is not in it;
+      the process's data objects are in it under "data_objects", nested as the library keeps them.
+    - waiting or errored: the data of the last task that ran (what the next task starts from),
+      with the process's data objects added under "data_objects" when the process has any (task
+      data never holds them; the library's entry wins over a task variable of that name).
+
+    A sub-process's own data objects stay inside it and show in neither. The Kaoping side takes
+    the instance's `variables` as the API serves them, with no reshaping, and both go through
+    the same `normalise`."""
+    if completed:
+        return dict(workflow.data)
+    last = workflow.last_task
+    data = dict(last.data if last is not None else workflow.data)
+    if DATA_OBJECTS in workflow.data:
+        data[DATA_OBJECTS] = workflow.data[DATA_OBJECTS]
+    return data
 
 
 def _due_of(value) -> datetime | None:

@@ -41,13 +41,3 @@ def normalise(data: dict | None) -> dict[str, Any]:
     kept = {str(k): v for k, v in (data or {}).items()
             if not callable(v) and not str(k).startswith("_")}
     return json.loads(json.dumps(kept, default=_default, ensure_ascii=False, sort_keys=True))
-
-
-def with_data_objects(task_data: dict, data_objects: dict | None) -> dict:
-    """Data objects count as variables: the top-level process's data objects join the last
-    task's data under their ids, unless the task data already has that name (the task data is
-    what a script last saw, so it wins)."""
-    merged = dict(task_data or {})
-    for name, value in (data_objects or {}).items():
-        merged.setdefault(name, value)
-    return merged
