@@ -15,7 +15,12 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import (BpmnWorkflowConverter,
                                                             WorkflowConverter)
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
+from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
+from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
+from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.serializer.task_spec import BusinessRuleTaskConverter
 
@@ -51,9 +56,43 @@ def _config() -> dict:
     return config
 
 
+def _other_dialects() -> list[tuple[str, dict]]:
+    """The spec classes of the Camunda and plain BPMN dialects (definitions/dialects.py) that
+    the spiff configuration lacks. SpiffWorkflow's own plain configuration has no converter for
+    its ServiceTask (the spiff one replaces it), hence the one added here."""
+    # plain first: the classes it shares with Camunda's are SpiffWorkflow's plain ones
+    return [("bpmn", {**DEFAULT_CONFIG, ServiceTask: BpmnTaskSpecConverter}), ("camunda", CAMUNDA_CONFIG)]
+
+
+def _registry() -> DefaultRegistry:
+    """One registry for specs and states of every dialect, so a spiff process may call a
+    Camunda one. SpiffWorkflow names a class in the JSON by its class name, and the dialects
+    share names (three UserTasks, two MessageEventDefinitions...): the spiff dialect's classes
+    (and ours) keep their bare names, as every state and spec cache already stored has them, and
+    any other class whose name is taken is written `camunda:UserTask`, `bpmn:UserTask`. The
+    converters are SpiffWorkflow's own, registered as BpmnWorkflowSerializer.configure does."""
+    registry = DefaultRegistry()
+    spiff = _config()
+    first = [(None, {t: c for t, c in spiff.items() if _spiff_dialect(t)}),
+             ("bpmn", {t: c for t, c in spiff.items() if not _spiff_dialect(t)})]
+    taken: set[str] = set()
+    for dialect, config in [*first, *_other_dialects()]:
+        for target, converter in config.items():
+            if target in registry.typenames:
+                continue  # shared by the dialects (events, gateways, the workflow...)
+            name = target.__name__
+            converter(target, registry, f"{dialect}:{name}" if name in taken else None)
+            taken.add(name)
+    return registry
+
+
+def _spiff_dialect(target: type) -> bool:
+    return target.__module__.startswith(("SpiffWorkflow.spiff.", "engine."))
+
+
 class StateSerializer:
     def __init__(self):
-        self._inner = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config()))
+        self._inner = BpmnWorkflowSerializer(_registry())
         self.version = self._inner.VERSION
         self.registry = self._inner.registry
         self._encoding = threading.Lock()
