@@ -59,6 +59,7 @@ def deploy(session: Session, files: list[tuple[str | None, bytes]], *, actor: st
 
 
 _SPIFF = {"spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+_CAMUNDA = {"camunda": "http://camunda.org/schema/1.0/bpmn"}
 
 
 def _carry_over_decisions(session: Session, bundle: Bundle) -> None:
@@ -66,6 +67,8 @@ def _carry_over_decisions(session: Session, bundle: Bundle) -> None:
     are taken from the DMN files of deployed definitions (their latest versions)."""
     wanted = {ref.text.strip() for _, tree in bundle.bpmn.values()
               for ref in tree.xpath("//spiffworkflow:calledDecisionId", namespaces=_SPIFF) if ref.text}
+    wanted |= {ref.strip() for _, tree in bundle.bpmn.values()  # the Camunda dialect's
+               for ref in tree.xpath("//@camunda:decisionRef", namespaces=_CAMUNDA) if ref.strip()}
     wanted -= {d for _, tree in bundle.dmn.values() for d in _decision_ids(tree)}
     if not wanted:
         return

@@ -14,12 +14,14 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 import isodate
+from SpiffWorkflow.bpmn.parser import event_parsers as bpmn_events
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.parser.util import first
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (CycleTimerEventDefinition,
                                                               DurationTimerEventDefinition,
                                                               TimeDateEventDefinition)
 from SpiffWorkflow.bpmn.util import PendingBpmnEvent
+from SpiffWorkflow.camunda.parser import event_parsers as camunda_events
 from SpiffWorkflow.spiff.parser.event_parsers import (SpiffBoundaryEventParser,
                                                       SpiffIntermediateCatchEventParser,
                                                       SpiffStartEventParser)
@@ -202,4 +204,30 @@ class IntermediateCatchEventParser(_ClockedTimers, SpiffIntermediateCatchEventPa
 
 
 class BoundaryEventParser(_ClockedTimers, SpiffBoundaryEventParser):
+    pass
+
+
+# The same clock for the other dialects a document may be read in (definitions/dialects.py).
+
+class CamundaStartEventParser(_ClockedTimers, camunda_events.CamundaStartEventParser):
+    pass
+
+
+class CamundaIntermediateCatchEventParser(_ClockedTimers, camunda_events.CamundaIntermediateCatchEventParser):
+    pass
+
+
+class CamundaBoundaryEventParser(_ClockedTimers, camunda_events.CamundaBoundaryEventParser):
+    pass
+
+
+class BpmnStartEventParser(_ClockedTimers, bpmn_events.StartEventParser):
+    pass
+
+
+class BpmnIntermediateCatchEventParser(_ClockedTimers, bpmn_events.IntermediateCatchEventParser):
+    pass
+
+
+class BpmnBoundaryEventParser(_ClockedTimers, bpmn_events.BoundaryEventParser):
     pass
