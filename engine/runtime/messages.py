@@ -4,7 +4,9 @@ and a ttl was asked for, kept (`buffered_messages`) until a catcher comes or the
 from __future__ import annotations
 
 from sqlalchemy import delete, exists, insert, or_, select
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as AnyMessage
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessage
 # The spiff dialect's class: event definitions only match their own class.
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
@@ -48,9 +50,8 @@ def deliver(rt: Runtime, actor: Principal, message: dict, *, buffered_id: int | 
                 if buffered_id is not None and delivered == 0:
                     if not step.conn.execute(delete(buffered).where(buffered.c.id == buffered_id)).rowcount:
                         raise _NotCaught()  # another process consumed it meanwhile
-                event = BpmnEvent(MessageEventDefinition(message["name"]), message["payload"],
-                                  message["correlation"])
-                if not _catch(step, event):
+                caught = [_catch(step, event) for event in _events(step.workflow, message)]
+                if not any(caught):
                     raise _NotCaught()
                 step.record("message.correlated", data=message)
                 step.advance()
@@ -92,6 +93,24 @@ def _message(row) -> dict:
 
 class _NotCaught(Exception):
     pass
+
+
+def _events(workflow, message: dict) -> list[BpmnEvent]:
+    """The message as each waiting catcher of its name can catch it. A catcher only catches an
+    event of its own definition class, which is its document's dialect (definitions/dialects.py):
+    one event per class that waits. Camunda's catcher takes the payload wrapped as a Camunda
+    throw sends it, kept under its result variable (or `<task>_Response`)."""
+    events: dict[type, BpmnEvent] = {}
+    for task in workflow.event_manager.tasks.values():
+        definition = task.task_spec.event_definition
+        for each in [definition, *(getattr(definition, "event_definitions", None) or ())]:
+            if isinstance(each, AnyMessage) and each.name == message["name"] and type(each) not in events:
+                payload = message["payload"]
+                if isinstance(each, CamundaMessage):
+                    payload = {"payload": payload, "result_var": each.result_var}
+                events[type(each)] = BpmnEvent(type(each)(message["name"]), payload, message["correlation"])
+    return list(events.values()) or [
+        BpmnEvent(MessageEventDefinition(message["name"]), message["payload"], message["correlation"])]
 
 
 def _catch(step, event) -> bool:
