@@ -16,7 +16,9 @@ def is_human(task_spec) -> bool:
 
 def properties(task_spec) -> dict[str, str]:
     extensions = getattr(task_spec, "extensions", None) or {}
-    return extensions.get("properties") or {}
+    found = extensions.get("properties")
+    # a Camunda task's extensions are its camunda:property values by name, one may be "properties"
+    return found if isinstance(found, dict) else {}
 
 
 def form_key(task_spec) -> str | None:

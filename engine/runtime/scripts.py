@@ -27,6 +27,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask, StandardLoopTask
 
+from engine.definitions import task_properties
 from engine.runtime.sandbox import (
     GUARDED_AST_OPS, GUARDS, RESERVED, SAFE_BUILTINS, Abort, ScriptRefused, guarded_binary,
 )
@@ -354,7 +355,7 @@ def _task_expressions(task_spec: Any) -> Iterator[tuple[str | None, str]]:
         yield expression, 'eval'
     for param in (getattr(task_spec, 'operation_params', None) or {}).values():
         yield param.get('value'), 'eval'
-    properties = (getattr(task_spec, 'extensions', None) or {}).get('properties') or {}
+    properties = task_properties.properties(task_spec)
     for name in PROPERTY_EXPRESSIONS:
         yield properties.get(name), 'eval'
 
