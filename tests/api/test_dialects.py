@@ -160,3 +160,23 @@ def test_camunda_properties_are_not_taken_for_spiffworkflow_ones(admin):
     started = admin.start("camunda_property")
     assert started.status_code == 201, started.json
     assert [t["element_id"] for t in admin.tasks()] == ["fill_in"]
+
+
+def test_a_spiff_process_calls_a_camunda_one_deployed_before(admin, people, settings, clock):
+    office = people("li.office", groups=["provincial_office"])
+    assert admin.deploy("camunda_collection.bpmn").status_code == 201
+    deployed = admin.deploy("spiff_calls_camunda.bpmn")
+    assert deployed.status_code == 201, deployed.json
+    started = admin.start("spiff_calls_camunda")
+    assert started.status_code == 201, started.json
+
+    restarted, (office,) = _restarted(settings, clock, office)
+    try:
+        for task in office.tasks():
+            county = office.get(f"/api/v1/tasks/{task['id']}").json["data"]["county"]
+            assert office.complete(task["id"], {"county": county.upper()}).status_code == 200
+        done = _instance(office, started.json["id"])
+        assert done["status"] == "completed", done
+        assert done["variables"]["counties"] == ["WUHUA", "PANLONG"]
+    finally:
+        restarted.db.dispose()
