@@ -61,13 +61,6 @@ ENGINE_ZONE = ("datetime.now() in scripts is aware, in the engine's zone (KAOPIN
                "same instant")
 
 # -- real divergences still to fix (strict xfail) --------------------------------------------
-# Kaoping reads every model with SpiffWorkflow's spiff-dialect parser; SpiffWorkflow reads a camunda
-# or plain BPMN model with that dialect's parser, and the dialects disagree on what an element means.
-# In each case below Kaoping comes to exactly what SpiffWorkflow's spiff parser comes to.
-DIALECT_REFUSED = ("read with the spiff dialect, not the model's own: Kaoping refuses at deploy what "
-                   "SpiffWorkflow's own parser for it accepts; ")
-DIALECT_RUN = ("read with the spiff dialect, not the model's own: Kaoping accepts it and runs it "
-               "otherwise than SpiffWorkflow's own parser for it; ")
 TIMER_CYCLE_START = (
     "manual start of a process whose start event is a timeCycle (R2/PT0.1S): Kaoping completes the "
     "instance at once without running what follows the start event (Refill_Coffee's script never "
@@ -154,13 +147,13 @@ LIBRARY: list[Case] = [
     lib('bpmn', ('bpmn/data/call_activity_nested/call_activity_level_3.bpmn',), 'Level3', refused=RECURSION, never_start=RECURSION),
     lib('bpmn', ('bpmn/data/call_activity_nested/call_activity_nested.bpmn', 'bpmn/data/call_activity_nested/call_activity_level_2.bpmn', 'bpmn/data/call_activity_nested/call_activity_level_3.bpmn'), 'Level1', note='missing Level2b; missing decision Level2c', not_runnable="SpiffWorkflow 3.2.0 itself refuses it: AttributeError: 'NoneType' object has no attribute 'get_decision_ref' (Level2b and decision Level2c are missing)"),
     lib('bpmn', ('bpmn/data/call_activity_with_error.bpmn', 'bpmn/data/call_activity_call_activity.bpmn'), 'ErroringBPMN'),
-    lib('bpmn', ('bpmn/data/collaboration.bpmn',), 'process_buddy', xfail=DIALECT_RUN + "a bpmn-dialect message throw evaluates the correlation's retrieval expression on the payload and errors (NameError lover_name); under the spiff dialect the payload is spiffworkflow:messagePayload and the instance waits"),
+    lib('bpmn', ('bpmn/data/collaboration.bpmn',), 'process_buddy'),
     lib('bpmn', ('bpmn/data/collaboration.bpmn',), 'random_person_process', not_runnable="isExecutable=\"false\": a process Kaoping never stores"),
     lib('bpmn', ('bpmn/data/conditional_event.bpmn',), 'intermediate'),
     lib('bpmn', ('bpmn/data/conditional_event.bpmn',), 'boundary'),
-    lib('bpmn', ('bpmn/data/correlation.bpmn',), 'proc_1', xfail=DIALECT_RUN + "a bpmn-dialect message throw evaluates the correlation's retrieval expression on the payload and errors (NameError task_num); under the spiff dialect the instance waits"),
+    lib('bpmn', ('bpmn/data/correlation.bpmn',), 'proc_1'),
     lib('bpmn', ('bpmn/data/correlation.bpmn',), 'proc_2'),
-    lib('bpmn', ('bpmn/data/correlation_two_conversations.bpmn',), 'proc_1', xfail=DIALECT_RUN + "a bpmn-dialect message throw evaluates the correlation's retrieval expression on the payload and errors (NameError task_num); under the spiff dialect the instance waits"),
+    lib('bpmn', ('bpmn/data/correlation_two_conversations.bpmn',), 'proc_1'),
     lib('bpmn', ('bpmn/data/correlation_two_conversations.bpmn',), 'proc_2'),
     lib('bpmn', ('bpmn/data/correlation_two_conversations.bpmn',), 'proc_3'),
     lib('bpmn', ('bpmn/data/custom_function_test.bpmn', 'bpmn/data/custom_function_test_call_activity.bpmn'), 'top_workflow'),
@@ -209,7 +202,7 @@ LIBRARY: list[Case] = [
     lib('bpmn', ('bpmn/data/script-start.bpmn',), 'Process_cozt5fu'),
     lib('bpmn', ('bpmn/data/sequential_multiinstance_cardinality.bpmn',), 'main'),
     lib('bpmn', ('bpmn/data/sequential_multiinstance_loop_input.bpmn',), 'main'),
-    lib('bpmn', ('bpmn/data/service_task.bpmn',), 'service_task_example1', xfail=DIALECT_REFUSED + "A Service Task must have an operator (422); the bpmn dialect runs it and waits at the service task"),
+    lib('bpmn', ('bpmn/data/service_task.bpmn',), 'service_task_example1'),
     lib('bpmn', ('bpmn/data/single_call_activity.bpmn',), 'Process_p4pfxhq', note='missing SingleTask_Process', not_runnable="SpiffWorkflow 3.2.0 itself refuses it: ValidationException: The process 'SingleTask_Process' was not found. Did you mean one of the following: Process_p4pfxhq?."),
     lib('bpmn', ('bpmn/data/standard_loop.bpmn',), 'main'),
     lib('bpmn', ('bpmn/data/standard_loop_invalid.bpmn',), 'main', not_runnable="SpiffWorkflow 3.2.0 itself refuses it: ValidationException: A loopMaximum or loopCondition must be specified for Loop Tasks."),
@@ -223,22 +216,22 @@ LIBRARY: list[Case] = [
     lib('bpmn', ('bpmn/data/timer.bpmn',), 'timer'),
     lib('bpmn', ('bpmn/data/transaction.bpmn',), 'Main_Process'),
     lib('bpmn', ('bpmn/data/uncaught_escalation.bpmn',), 'top_level'),
-    lib('camunda', ('camunda/data/DMNMultiInstance.bpmn', 'camunda/data/dmn/test_integer_decision.dmn'), 'Process_1', xfail=DIALECT_REFUSED + "camunda:decisionRef is not read, so the business rule task names no decision (422, No DMN Diagram available with id None); the camunda parser calls the decision"),
-    lib('camunda', ('camunda/data/ExclusiveGatewayIfElseAndDecision.bpmn', 'camunda/data/dmn/test_integer_decision.dmn'), 'Process_1', xfail=DIALECT_REFUSED + "camunda:decisionRef is not read, so the business rule task names no decision (422, No DMN Diagram available with id None); the camunda parser runs it (to an error evaluating x==1 without data)"),
+    lib('camunda', ('camunda/data/DMNMultiInstance.bpmn', 'camunda/data/dmn/test_integer_decision.dmn'), 'Process_1'),
+    lib('camunda', ('camunda/data/ExclusiveGatewayIfElseAndDecision.bpmn', 'camunda/data/dmn/test_integer_decision.dmn'), 'Process_1'),
     lib('camunda', ('camunda/data/MessageBoundary.bpmn',), 'Process_1kjyavs'),
     lib('camunda', ('camunda/data/MessageBoundary.bpmn',), 'Process_0srqcj1'),
-    lib('camunda', ('camunda/data/call_activity_with_message.bpmn',), 'Subprocess', xfail=DIALECT_RUN + "a camunda message payload (camunda:expression plan_details) is not read: the camunda parser errors evaluating it without data, the spiff dialect sends none and waits"),
+    lib('camunda', ('camunda/data/call_activity_with_message.bpmn',), 'Subprocess'),
     lib('camunda', ('camunda/data/call_activity_with_message_parent.bpmn', 'camunda/data/call_activity_with_message.bpmn'), 'Process_0xeaemr'),
-    lib('camunda', ('camunda/data/call_activity_with_message_parent.bpmn', 'camunda/data/call_activity_with_message.bpmn'), 'Process_0vpmpb9', xfail=DIALECT_RUN + "a camunda message payload (camunda:expression plan_details) is not read: the camunda parser errors evaluating it without data, the spiff dialect sends none and waits"),
+    lib('camunda', ('camunda/data/call_activity_with_message_parent.bpmn', 'camunda/data/call_activity_with_message.bpmn'), 'Process_0vpmpb9'),
     lib('camunda', ('camunda/data/external_message.bpmn',), 'Process_1iggtmi'),
-    lib('camunda', ('camunda/data/invalid/InvalidDecision.bpmn', 'camunda/data/dmn/invalid_decision.dmn'), 'Process_1', xfail=DIALECT_REFUSED + "camunda:decisionRef is not read, so the business rule task names no decision (422, No DMN Diagram available with id None); the camunda parser runs it (to an error evaluating x==1)"),
+    lib('camunda', ('camunda/data/invalid/InvalidDecision.bpmn', 'camunda/data/dmn/invalid_decision.dmn'), 'Process_1'),
     lib('camunda', ('camunda/data/message_test.bpmn',), 'ThrowCatch'),
-    lib('camunda', ('camunda/data/message_test.bpmn',), 'Process_05r9nfx', xfail=DIALECT_RUN + "a camunda message payload (camunda:expression plan_details) is not read: the camunda parser errors evaluating it without data, the spiff dialect sends none and waits"),
+    lib('camunda', ('camunda/data/message_test.bpmn',), 'Process_05r9nfx'),
     lib('camunda', ('camunda/data/no_form.bpmn',), 'no_form'),
     lib('camunda', ('camunda/data/noninterrupting-MessageBoundary.bpmn',), 'Process_1kjyavs'),
     lib('camunda', ('camunda/data/noninterrupting-MessageBoundary.bpmn',), 'Process_1k0py56'),
     lib('camunda', ('camunda/data/parallel_multiinstance_cardinality.bpmn',), 'main'),
-    lib('camunda', ('camunda/data/parallel_multiinstance_collection.bpmn',), 'main', xfail=DIALECT_REFUSED + "camunda:collection is not read, so the multi-instance task has neither cardinality nor loop input (422); the camunda parser runs it"),
+    lib('camunda', ('camunda/data/parallel_multiinstance_collection.bpmn',), 'main'),
     lib('camunda', ('camunda/data/random_fact.bpmn',), 'random_fact'),
     lib('camunda', ('camunda/data/subWorkflowComplex.bpmn',), 'SubWorkflow'),
     lib('camunda', ('camunda/data/token_trial_nested_parallel.bpmn',), 'token'),
