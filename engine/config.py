@@ -18,6 +18,13 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() not in {"0", "false", "no", "off"}
 
 
+def _names(value: str | None) -> tuple[str, ...] | None:
+    """Unset: None (every installed extension); empty: none; else the comma-separated names."""
+    if value is None:
+        return None
+    return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite:///var/kaoping.db"
@@ -39,6 +46,8 @@ class Settings:
     secret_key_file: Path = Path("var/secret.key")
     max_inbound_bytes: int = 1024 * 1024
     secure_cookies: bool = False  # set behind HTTPS: the session cookie then never travels in clear
+    # Which installed extensions (engine/extensions.py) load: None for all of them.
+    extensions: tuple[str, ...] | None = None
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -62,4 +71,5 @@ class Settings:
             secret_key_file=Path(env.get("KAOPING_SECRET_KEY_FILE") or base.secret_key_file),
             max_inbound_bytes=int(env.get("KAOPING_MAX_INBOUND_BYTES") or base.max_inbound_bytes),
             secure_cookies=_flag(env.get("KAOPING_SECURE_COOKIES"), False),
+            extensions=_names(env.get("KAOPING_EXTENSIONS")),
         )
