@@ -20,7 +20,27 @@ def _runtime(migrate: bool = True):
     return Runtime.create(settings)
 
 
-@click.group()
+class _WithExtensions(click.Group):
+    """The engine's commands and those of the extensions KAOPING_EXTENSIONS selects
+    (engine/extensions.py), found when the command line is read, not when it is imported."""
+
+    _found: dict[str, click.Command] | None = None
+
+    def _extension_commands(self) -> dict[str, click.Command]:
+        if self._found is None:
+            from .extensions import Extensions, load
+            settings = Settings.from_env()
+            self._found = {c.name: c for c in Extensions(load(settings), settings).cli_commands()}
+        return self._found
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._extension_commands()})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return super().get_command(ctx, name) or self._extension_commands().get(name)
+
+
+@click.group(cls=_WithExtensions)
 def main() -> None:
     """Kaoping 考评 — BPMN workflow engine."""
 
@@ -105,22 +125,6 @@ def deploy(files: tuple[str, ...]) -> None:
         for item in deploy_files(rt, payload, "cli"):
             state = "deployed" if item.created else "unchanged"
             click.echo(f"{state} {item.definition.key} version {item.definition.version}")
-
-
-@main.command()
-@click.option("--from", "start", required=True, help="ISO 8601, e.g. 2021-11-01T00:00:00+08:00")
-@click.option("--to", "end", required=True, help="ISO 8601, e.g. 2026-03-31T00:00:00+08:00")
-@click.option("--seed", default=2021, show_default=True, type=int, help="for the generated data")
-def simulate(start: str, end: str, seed: int) -> None:
-    """Run the shipped cycles on the controlled clock; exit 0 only if all due ones publish."""
-    from .clock import parse_instant
-    from .simulation import Simulation
-    rt = _runtime()
-    _deploy_shipped(rt)
-    with _errors():
-        run = Simulation(rt, seed=seed, say=lambda line: click.echo(line))
-        ok = run.run(parse_instant(start, rt.clock.zone), parse_instant(end, rt.clock.zone))
-    sys.exit(0 if ok else 1)
 
 
 @main.group()

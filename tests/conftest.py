@@ -19,7 +19,8 @@ from engine.auth.users import create_user
 from engine.clock import FixedClock
 from engine.config import Settings
 from engine.persistence.migrate import upgrade
-from engine.persistence import result_models, webhook_models  # noqa: F401  (their tables join the metadata)
+from engine.extensions import Extensions, load as load_extensions
+from engine.persistence import webhook_models  # noqa: F401  (its tables join the metadata)
 from engine.persistence.models import Base
 from engine.runtime.runtime import Runtime
 
@@ -58,9 +59,15 @@ def postgres_migrated() -> str:
     return POSTGRES_URL
 
 
+def _metadata():
+    """The engine's tables and every installed extension's: the migrations create them all."""
+    every = Settings()
+    return [Base.metadata, *Extensions(load_extensions(every), every).metadata()]
+
+
 def _truncate_postgres(url: str) -> None:
     engine = create_engine(url)
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    tables = ", ".join(t.name for metadata in _metadata() for t in metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()

@@ -5,8 +5,8 @@ from flask import Flask
 from flask_smorest import Api
 
 from ..errors import KaopingError
-from . import (auth, clock, cycles, definitions, errors, inbound, instances, messages, meta,
-               tasks, timers, webhooks)
+from . import (auth, clock, definitions, errors, inbound, instances, messages, meta, tasks,
+               timers, webhooks)
 from ..web import exempt_api
 from .context import authenticate
 from .openapi import ErrorResponses
@@ -32,7 +32,7 @@ def init_api(app: Flask) -> None:
     api = KaopingApi(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     blueprints = (meta.blp, auth.blp, definitions.blp, instances.blp, tasks.blp, messages.blp,
                   timers.blp, clock.blp, webhooks.blp, inbound.endpoints_blp, inbound.receive_blp,
-                  cycles.blp)
+                  *app.extensions["kaoping"].extensions.api_blueprints())
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     exempt_api(blueprints)

@@ -3,15 +3,15 @@ sandboxed script engine. Flask, the CLI and the scheduler each hold one; nothing
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable, Iterable
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 from zoneinfo import ZoneInfo
 
-from ..assessment.helpers import script_helpers
 from ..clock import Clock, ControlledClock, SystemClock, parse_instant
 from ..config import Settings
+from ..extensions import Extension, Extensions, load as load_extensions
 from ..definitions.cache import DefinitionCache
 from ..persistence.db import Database
 from ..persistence.state import StateSerializer
@@ -27,6 +27,9 @@ class Runtime:
     serializer: StateSerializer
     definitions: DefinitionCache
     script_engine: PythonScriptEngine
+    # What the extensions add: script helpers (already in script_engine), task hooks, tables,
+    # blueprints, commands and reference data (engine/extensions.py).
+    extensions: Extensions = field(default=None)
     # The wall clock, whatever `clock` is: webhook signatures and retries are checked against
     # the receivers' clocks, never the controlled one (API.md).
     wall: Clock = field(default=None)
@@ -35,16 +38,23 @@ class Runtime:
 
     @classmethod
     def create(cls, settings: Settings, *, clock: Clock | None = None,
-               db: Database | None = None) -> "Runtime":
+               db: Database | None = None,
+               extensions: Iterable[Extension] | None = None) -> "Runtime":
+        """`extensions` None: those `settings.extensions` selects among the installed ones."""
         db = db or Database(settings.database_url)
         clock = clock or _clock(settings, db)
         serializer = StateSerializer()
-        engine = make_script_engine(clock.now, script_helpers(db), zone=clock.zone)
+        chosen = Extensions(load_extensions(settings) if extensions is None else extensions, settings)
+        helpers: dict[str, Any] = {}
+        engine = make_script_engine(clock.now, helpers, zone=clock.zone)
         _set_time_limit(engine, settings.script_time_limit)
         bound_cardinality(engine, settings.step_task_limit)
-        return cls(settings=settings, db=db, clock=clock,
-                   serializer=serializer, definitions=DefinitionCache(serializer),
-                   script_engine=engine, wall=SystemClock(settings.timezone))
+        rt = cls(settings=settings, db=db, clock=clock,
+                 serializer=serializer, definitions=DefinitionCache(serializer),
+                 script_engine=engine, wall=SystemClock(settings.timezone), extensions=chosen)
+        # Helpers are given the runtime they serve, so they exist only once it does.
+        _add_script_names(engine, chosen.script_helpers(rt))
+        return rt
 
 
 def _clock(settings: Settings, db: Database) -> Clock:
@@ -55,6 +65,10 @@ def _clock(settings: Settings, db: Database) -> Clock:
     clock = ControlledClock(db.engine, settings.timezone, start)
     clock.initialise()
     return clock
+
+
+def _add_script_names(engine: PythonScriptEngine, names: dict[str, Any]) -> None:
+    engine.environment.globals.update(names)
 
 
 def _set_time_limit(engine: PythonScriptEngine, seconds: float) -> None:

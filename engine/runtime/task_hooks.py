@@ -3,12 +3,12 @@
 - `approval` (a gate: 审议, 审定): the decision is `approve` or `return`, a return needs a
   comment (422 otherwise), and `approval.decided` is recorded and sent (who, when, why);
 - `auditEvent` + `auditData` (an expression): an audit event of that type when the task has
-  run, e.g. `sample.drawn` with the seed and the counties drawn;
-- `publishResults` (an expression giving the cycle, e.g. `str(year)`) + `cycleKind`: the task's
-  `prefecture_results` and `county_results` are stored as the cycle's published results."""
+  run, e.g. `sample.drawn` with the seed and the counties drawn.
+
+Then the extensions' task hooks (engine/extensions.py) read the properties they own, in the
+same step and transaction."""
 from __future__ import annotations
 
-from ..assessment import results
 from ..definitions import task_properties
 from ..errors import Invalid
 
@@ -38,6 +38,5 @@ def after_run(step, task) -> None:
     if props.get("auditEvent"):
         data = step.rt.script_engine.evaluate(task, props["auditData"]) if props.get("auditData") else {}
         step.record(props["auditEvent"], actor="system", element=element, task_id=str(task.id), data=data)
-    if props.get("publishResults"):
-        cycle = str(step.rt.script_engine.evaluate(task, props["publishResults"]))
-        results.publish(step, cycle, props.get("cycleKind", "annual"), task.data)
+    for hook in step.rt.extensions.task_hooks():
+        hook(step, task, props)

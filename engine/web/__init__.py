@@ -8,10 +8,12 @@ from .session import csrf, init_sessions
 
 
 def init_web(app: Flask, settings) -> None:
-    from . import dashboard, definitions, instances, pages
+    from . import definitions, instances, pages
     init_sessions(app, settings)
-    for blueprint in (pages.blp, instances.blp, definitions.blp, dashboard.blp):
+    extensions = app.extensions["kaoping"].extensions
+    for blueprint in (pages.blp, instances.blp, definitions.blp, *extensions.page_blueprints()):
         app.register_blueprint(blueprint)
+    app.jinja_env.globals["extension_nav"] = extensions.nav()
     try:
         from . import vendor
     except ImportError:  # the front-end packages are being added (issue 7)

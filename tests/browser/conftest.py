@@ -21,10 +21,13 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dataclasses import replace
+
 import pytest
 from werkzeug.serving import make_server
 
 from engine.app import create_app
+from engine.config import PROJECT_ROOT
 
 from ..conftest import free_port
 
@@ -65,6 +68,12 @@ def database_url(request, tmp_path) -> str:
     target = tmp_path / "kaoping.db"
     shutil.copy(request.getfixturevalue("sqlite_template"), target)
     return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def settings(settings):
+    """The shipped processes dir: the assessment reads Yunnan's divisions from there."""
+    return replace(settings, processes_dir=PROJECT_ROOT / "processes")
 
 
 @pytest.fixture

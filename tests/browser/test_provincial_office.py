@@ -9,7 +9,7 @@ import pytest
 
 from engine.config import PROJECT_ROOT
 from engine.runtime.deployment import deploy_files
-from engine.simulation import Simulation
+from assessment.simulation import Simulation
 
 pytestmark = pytest.mark.controlled_clock("2021-10-01T00:00:00+08:00")
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -6,10 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Float, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from .models import Base
-from .types import Json, UtcDateTime
+from engine.persistence.types import Json, UtcDateTime
+
+
+class Base(DeclarativeBase):
+    """The assessment's own tables, apart from the engine's metadata: the extension hands this
+    metadata to the engine (migrations, clean-up), the engine never imports it. Created by the
+    engine's revision 0005, which was written before the assessment became an extension."""
 
 
 class CycleResult(Base):

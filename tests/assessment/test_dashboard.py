@@ -14,16 +14,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event
 
-from engine.config import PROJECT_ROOT
-from engine.reference import load_divisions
+from assessment.divisions import divisions_for
+from assessment.simulation import Simulation
+from engine.config import PROJECT_ROOT, Settings
 from engine.runtime.deployment import deploy_files
-from engine.simulation import Simulation
 
 pytestmark = [pytest.mark.slow, pytest.mark.controlled_clock("2021-10-01T00:00:00+08:00")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PROCESSES = PROJECT_ROOT / "processes"
 KUNMING, QUJING, YUXI = "530100", "530300", "530400"
-PREFECTURES = [p.code for p in load_divisions().prefectures()]
+PREFECTURES = [p.code for p in divisions_for(Settings(processes_dir=PROCESSES)).prefectures()]
 
 
 def at(text: str) -> datetime:
@@ -39,10 +39,8 @@ def shipped(rt):
 
 @pytest.fixture
 def web(app):
-    """The app with the dashboard, whether or not engine/web/__init__.py registers it yet."""
-    from engine.web import dashboard
-    if "dashboard" not in app.blueprints:
-        app.register_blueprint(dashboard.blp)
+    """The app, with the dashboard the assessment extension registers."""
+    assert "dashboard" in app.blueprints
     return app
 
 

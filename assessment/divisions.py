@@ -1,18 +1,17 @@
 """Reference data: Yunnan's prefecture- and county-level divisions (GB/T 2260 codes).
 
-The data is `processes/data/yunnan-divisions.json`, made by processes/data/extract_divisions.py
-from a pinned dataset package; its "provenance" says which. KAOPING_PROCESSES_DIR moves the
-processes dir, as it does for the shipped processes; an explicit path wins over both.
+The data is `data/yunnan-divisions.json` in the processes dir (Settings.processes_dir, which
+KAOPING_PROCESSES_DIR moves), made by processes/data/extract_divisions.py from a pinned dataset
+package; its "provenance" says which. The extension offers it as reference data `divisions`,
+loaded once per runtime (`rt.extensions.reference("divisions")`).
 """
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-from .config import PROJECT_ROOT
+from engine.config import Settings
 
 DATA_FILE = Path("data") / "yunnan-divisions.json"
 
@@ -53,20 +52,16 @@ class Divisions:
         raise KeyError(county_code)
 
 
-def default_path(environ: dict[str, str] | None = None) -> Path:
-    env = os.environ if environ is None else environ
-    processes_dir = Path(env["KAOPING_PROCESSES_DIR"]) if env.get("KAOPING_PROCESSES_DIR") \
-        else PROJECT_ROOT / "processes"
-    return processes_dir / DATA_FILE
+def path_for(settings: Settings) -> Path:
+    return Path(settings.processes_dir) / DATA_FILE
 
 
-def load_divisions(path: Path | None = None) -> Divisions:
-    """The divisions, read once per file: they are immutable data shared by every caller."""
-    return _load(Path(path or default_path()).resolve())
+def divisions_for(settings: Settings) -> Divisions:
+    """The reference data loader the extension registers."""
+    return load_divisions(path_for(settings))
 
 
-@lru_cache(maxsize=4)
-def _load(path: Path) -> Divisions:
+def load_divisions(path: Path) -> Divisions:
     raw = json.loads(path.read_text(encoding="utf-8"))
     prefectures = tuple(
         Prefecture(p["code"], p["name"], p["name_en"],

@@ -1,12 +1,14 @@
+"""GET /api/v1/cycles/{cycle}/results: a cycle's published results, as JSON, CSV or XLSX."""
 from __future__ import annotations
 
 from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..assessment import results
-from .context import runtime
-from .schemas import Instant
+from engine.api.context import runtime
+from engine.api.schemas import Instant
+
+from . import results
 
 blp = Blueprint("cycles", __name__, url_prefix="/api/v1/cycles", description="Published results")
 

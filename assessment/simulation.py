@@ -18,18 +18,19 @@ from standardwebhooks.webhooks import Webhook as Signer
 from forms.generate import generate
 from webhooks import inbound
 
-from .assessment.plan import DEPARTMENTS
-from .auth.users import create_user
-from .errors import Conflict, Forbidden, KaopingError
-from .assessment import results
-from .persistence import queries, timer_rows
-from .persistence.models import Instance, MessageWait, User
-from .persistence.result_models import CycleResult
-from .persistence.webhook_models import InboundEndpoint
-from .reference import load_divisions
-from .runtime import commands
-from .runtime.principal import Principal
-from .scheduler.drain import drain, move_clock
+from engine.auth.users import create_user
+from engine.errors import Conflict, Forbidden, KaopingError
+from engine.persistence import queries, timer_rows
+from engine.persistence.models import Instance, MessageWait, User
+from engine.persistence.webhook_models import InboundEndpoint
+from engine.runtime import commands
+from engine.runtime.principal import Principal
+from engine.scheduler.drain import drain, move_clock
+
+from . import read_model, results
+from .divisions import Divisions
+from .models import CycleResult
+from .plan import DEPARTMENTS
 
 ENDPOINT = "third-party"
 PROVINCE = ("provincial_office", "assessment_team", "leading_group", "provincial_leadership",
@@ -41,16 +42,17 @@ class Simulation:
         if not rt.clock.controlled:
             raise KaopingError("simulate runs on the controlled clock: set KAOPING_CONTROLLED_CLOCK=1")
         self.rt, self.rng, self.say, self.leave = rt, random.Random(seed), say, leave
+        self.divisions: Divisions = rt.extensions.reference("divisions")
         self.returned: set[tuple[str, str]] = set()
         self.published: set[str] = set()
         self.people = self._people()
         self.secret = self._endpoint()
         # Each prefecture has a standing of its own, so grades spread as they do in life.
-        self.standing = {p.code: self.rng.uniform(72, 92) for p in load_divisions().prefectures()}
-        self.county_prefecture = {c.code: c.prefecture_code for c in load_divisions().counties()}
+        self.standing = {p.code: self.rng.uniform(72, 92) for p in self.divisions.prefectures()}
+        self.county_prefecture = {c.code: c.prefecture_code for c in self.divisions.counties()}
 
     def _people(self) -> dict[str, list[Principal]]:
-        prefectures = [p.code for p in load_divisions().prefectures()]
+        prefectures = [p.code for p in self.divisions.prefectures()]
         groups = {g: [[g]] for g in PROVINCE}
         groups.update({f"prefecture:{code}": [[f"prefecture:{code}"]] for code in prefectures})
         groups.update({f"department:{key}": [[f"department:{key}"]] for key, _ in DEPARTMENTS})
@@ -154,13 +156,15 @@ class Simulation:
             waiting = session.execute(select(Instance.business_key).join(
                 MessageWait, MessageWait.instance_id == Instance.id).where(
                 MessageWait.message_name == "third_party.report")).scalars().all()
-        counties = [c.code for c in load_divisions().counties()]
+        counties = [c.code for c in self.divisions.counties()]
         for key in waiting:
             report = {"cycle": {"key": key}, "summary": "第三方评估报告 / Third-party report",
                       "county_scores": [{"code": c, "score": self._score(c)} for c in counties],
                       "serious": []}
             body = json.dumps(report, ensure_ascii=False)
-            message_id, at = f"msg_{uuid.uuid4().hex}", datetime.now(timezone.utc)  # signed on the wall clock
+            # Signed on the engine's wall clock (the receiver checks it against its own), in UTC
+            # because the signer reads the time as UTC whatever its zone.
+            message_id, at = f"msg_{uuid.uuid4().hex}", self.rt.wall.now().astimezone(timezone.utc)
             headers = {"webhook-id": message_id, "webhook-timestamp": str(int(at.timestamp())),
                        "webhook-signature": Signer(self.secret).sign(message_id, at, body)}
             inbound.receive(self.rt, ENDPOINT, body.encode(), headers)
@@ -170,28 +174,40 @@ class Simulation:
         with self.rt.db.connect() as conn:
             rows = conn.execute(select(CycleResult.cycle, CycleResult.kind)
                                 .where(CycleResult.instance_id == task.instance_id)).all()
+            if not rows:
+                return
+            instance = conn.execute(select(Instance.business_key, Instance.definition_key)
+                                    .where(Instance.id == task.instance_id)).one()
+            definition = read_model.cycle_definitions(self.rt, conn).get(instance.definition_key)
+        period = definition.period(instance.business_key or "") if definition else None
         for cycle, kind in rows:
             if cycle not in self.published:
                 self.published.add(cycle)
-                self.say(self._line(cycle, kind))
+                self.say(self._line(cycle, kind, period or cycle))
 
-    def _line(self, cycle: str, kind: str) -> str:
+    def _line(self, cycle: str, kind: str, period: str) -> str:
         with self.rt.db.connect() as conn:
             found = results.read(conn, cycle)
         counts = {g: sum(1 for p in found["prefectures"] if p["grade"] == g) for g in ("好", "较好", "一般")}
         grades = " · ".join(f"{g} {n}" for g, n in counts.items())
-        label = f"{cycle} annual" if kind == "annual" else f"{cycle.removeprefix('transition-').replace('-', '–')} transition"
-        return f"{label}: published {grades}"
+        return f"{period.replace('-', '–')} {kind}: published {grades}"
 
     def _all_published(self, start: datetime, end: datetime) -> bool:
         """Every cycle opened in the span whose February deadline falls in it has published."""
-        with self.rt.db.read() as session:
-            opened = session.scalars(select(Instance.business_key).where(
-                Instance.definition_key.in_(("annual_evaluation", "transition_evaluation")),
+        with self.rt.db.connect() as conn:
+            definitions = read_model.cycle_definitions(self.rt, conn)
+            opened = conn.execute(select(Instance.business_key, Instance.definition_key).where(
+                Instance.definition_key.in_(list(definitions)),
                 Instance.created_at >= start, Instance.created_at <= end)).all()
         zone = self.rt.clock.zone
-        due = {key.removeprefix("annual-") for key in opened if key
-               and datetime(int(key.split("-")[-1]) + 1, 3, 1, tzinfo=zone) <= end}
+        due = set()
+        for key, definition_key in opened:
+            if not key:
+                continue
+            definition = definitions[definition_key]
+            last_year = int((definition.period(key) or key).split("-")[-1])
+            if datetime(last_year + 1, 3, 1, tzinfo=zone) <= end:
+                due.add(definition.results_cycle(key))
         missing = sorted(due - self.published)
         for cycle in missing:
             self.say(f"{cycle}: NOT published")

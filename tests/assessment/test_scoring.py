@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.assessment.sampling import stratified_sample
-from engine.assessment.scoring import five_year_scores, score_counties, score_prefectures
+from assessment.sampling import stratified_sample
+from assessment.scoring import five_year_scores, score_counties, score_prefectures
 
 WEIGHTS = {"responsibility": 25, "policy": 25, "work": 25, "results": 25}
 SOURCES = {"self_assessment": 30, "routine": 30, "third_party": 40}

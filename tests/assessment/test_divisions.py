@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.config import PROJECT_ROOT
-from engine.reference import default_path, load_divisions
+from assessment import extension
+from assessment.divisions import load_divisions, path_for
+from engine.config import PROJECT_ROOT, Settings
+from engine.runtime.runtime import Runtime
 
 DATA = PROJECT_ROOT / "processes" / "data" / "yunnan-divisions.json"
 
@@ -78,10 +80,10 @@ def test_provenance(divisions):
     assert prov["extracted"][:2] == "20" and len(prov["extracted"]) == 10
 
 
-def test_default_path_follows_processes_dir(tmp_path: Path):
-    assert default_path({}) == DATA
-    assert default_path({"KAOPING_PROCESSES_DIR": str(tmp_path)}) == \
-        tmp_path / "data" / "yunnan-divisions.json"
+def test_the_path_follows_the_processes_dir(tmp_path: Path):
+    assert path_for(Settings()) == DATA
+    moved = Settings.from_env({"KAOPING_PROCESSES_DIR": str(tmp_path)})
+    assert path_for(moved) == tmp_path / "data" / "yunnan-divisions.json"
     (tmp_path / "data").mkdir()
     small = {"provenance": {"package": "pypi:x", "version": "1", "source_note": "test",
                             "extracted": "2026-11-25"},
@@ -89,5 +91,13 @@ def test_default_path_follows_processes_dir(tmp_path: Path):
              "prefectures": [{"code": "530100", "name": "昆明市", "name_en": "Kunming",
                               "counties": [{"code": "530102", "name": "五华区"}]}]}
     (tmp_path / "data" / "yunnan-divisions.json").write_text(json.dumps(small), encoding="utf-8")
-    loaded = load_divisions(default_path({"KAOPING_PROCESSES_DIR": str(tmp_path)}))
-    assert [c.code for c in loaded.counties()] == ["530102"]
+    # Through the extension, as the runtime's reference data and the scripts' helpers see it.
+    rt = Runtime.create(Settings(database_url="sqlite://", processes_dir=tmp_path), extensions=[extension])
+    try:
+        loaded = rt.extensions.reference("divisions")
+        assert [c.code for c in loaded.counties()] == ["530102"]
+        assert rt.extensions.reference("divisions") is loaded  # once per runtime
+        plan = rt.script_engine.environment.globals["example_plan"](2021)
+        assert [c["code"] for c in plan["counties"]] == ["530102"]
+    finally:
+        rt.db.dispose()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..reference import load_divisions
+from .divisions import Divisions
 
 DEPARTMENTS = [
     ("education", "省教育厅 / Education"), ("health", "省卫生健康委 / Health"),
@@ -20,8 +20,7 @@ DEPARTMENTS = [
 EXAMPLE_CATEGORIES = ["national_key", "provincial_key", "other_poor", "other_poor"]
 
 
-def example_plan(year: int) -> dict:
-    divisions = load_divisions()
+def example_plan(divisions: Divisions, year: int) -> dict:
     counties = []
     for prefecture in divisions.prefectures():
         for n, county in enumerate(prefecture.counties):
@@ -43,9 +42,9 @@ def example_plan(year: int) -> dict:
     }
 
 
-def prefectures_of(counties: list[dict]) -> list[dict]:
+def prefectures_of(divisions: Divisions, counties: list[dict]) -> list[dict]:
     """The plan's counties grouped by prefecture, in code order: one self-assessment each."""
-    names = {p.code: p.name for p in load_divisions().prefectures()}
+    names = {p.code: p.name for p in divisions.prefectures()}
     grouped: dict[str, list[dict]] = {}
     for county in sorted(counties, key=lambda c: c["code"]):
         grouped.setdefault(county["prefecture"], []).append(

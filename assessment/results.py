@@ -8,9 +8,10 @@ from collections import Counter
 
 from sqlalchemy import delete, insert, select
 
-from ..errors import NotFound
-from ..persistence.models import AuditEvent
-from ..persistence.result_models import CycleResult, UnitResult
+from engine.errors import NotFound
+from engine.persistence.models import AuditEvent
+
+from .models import CycleResult, UnitResult
 
 cycles, units, audit = CycleResult.__table__, UnitResult.__table__, AuditEvent.__table__
 GRADES = ("好", "较好", "一般")

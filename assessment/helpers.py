@@ -1,0 +1,33 @@
+"""The names BPMN scripts may call, beside the sandbox's own (`now`, dates): trusted code."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import plan, results, sampling, scoring
+from .divisions import Divisions
+
+if TYPE_CHECKING:
+    from engine.runtime.runtime import Runtime
+
+
+def script_helpers(rt: "Runtime") -> dict[str, Any]:
+    def divisions() -> Divisions:  # read on first use, from the runtime's processes dir
+        return rt.extensions.reference("divisions")
+
+    def example_plan(year: int) -> dict:
+        return plan.example_plan(divisions(), year)
+
+    def prefectures_of(counties: list[dict]) -> list[dict]:
+        return plan.prefectures_of(divisions(), counties)
+
+    def published_scores(cycle: str) -> list[dict]:
+        # Its own connection: a script reads what earlier cycles published, committed.
+        with rt.db.connect() as conn:
+            return results.scores_of(conn, cycle)
+
+    return {
+        "example_plan": example_plan, "prefectures_of": prefectures_of,
+        "new_seed": sampling.new_seed, "stratified_sample": sampling.stratified_sample,
+        "score_counties": scoring.score_counties, "score_prefectures": scoring.score_prefectures,
+        "five_year_scores": scoring.five_year_scores, "published_scores": published_scores,
+    }
