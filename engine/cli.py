@@ -22,16 +22,13 @@ def _runtime(migrate: bool = True):
 
 class _WithExtensions(click.Group):
     """The engine's commands and those of the extensions KAOPING_EXTENSIONS selects
-    (engine/extensions.py), found when the command line is read, not when it is imported."""
-
-    _found: dict[str, click.Command] | None = None
+    (engine/extensions.py), looked up as the command line is read (the environment of that
+    moment decides), never when this module is imported."""
 
     def _extension_commands(self) -> dict[str, click.Command]:
-        if self._found is None:
-            from .extensions import Extensions, load
-            settings = Settings.from_env()
-            self._found = {c.name: c for c in Extensions(load(settings), settings).cli_commands()}
-        return self._found
+        from .extensions import Extensions, load
+        settings = Settings.from_env()
+        return {c.name: c for c in Extensions(load(settings), settings).cli_commands()}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self._extension_commands()})
