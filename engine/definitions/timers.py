@@ -164,6 +164,15 @@ class KaopingCycle(CycleTimerEventDefinition):
         my_task._set_internal_data(event_value=value)
         return ready
 
+    def start_once(self, my_task) -> None:
+        """An instance of a process with a cyclic timer start is one occurrence, whoever chose
+        its moment (the scheduler, or a person starting it by hand before the first one): the
+        start event goes on once, now. Left to itself it would wait for the cycle's own first
+        occurrence and, caught before it, end the instance with nothing run."""
+        now = _now(my_task)
+        _, _, period = cycle(value_of(self.expression, _evaluate(my_task)), now, _zone(my_task))
+        my_task._set_internal_data(event_value={"cycles": 1, "next": now.isoformat(), "period": period})
+
     def due_at(self, my_task) -> datetime | None:
         value = my_task._get_internal_data("event_value")
         if isinstance(value, dict) and value.get("cycles") != 0:

@@ -21,7 +21,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 
 from ..definitions.cache import LoadedDefinition
-from ..definitions.timers import TIMER_DEFINITIONS
+from ..definitions.timers import TIMER_DEFINITIONS, KaopingCycle
 from ..errors import Conflict, KaopingError, NotFound
 from ..persistence import store, timer_rows
 from ..persistence.store import InstanceRecord
@@ -40,6 +40,10 @@ def _fire_start_timers(workflow: BpmnWorkflow) -> None:
     for task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(task.task_spec, StartEvent) and isinstance(definition, TIMER_DEFINITIONS):
+            if isinstance(definition, KaopingCycle) and not task.children:
+                # its cycle's first occurrence is still to come: this instance is that occurrence
+                definition.start_once(task)
+                definition.update_task(task)
             task.task_spec.catch(task, BpmnEvent(definition))
             task.task_spec._update(task)
 

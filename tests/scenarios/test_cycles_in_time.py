@@ -46,6 +46,20 @@ def test_a_timer_start_event_opens_a_cycle_every_first_of_november(admin):
     assert [t["due_at"][:10] for t in starts] == ["2025-11-01"]
 
 
+def test_a_cycle_started_by_hand_before_its_first_november_opens_at_once(admin):
+    """An instance of a process with a cyclic timer start is one occurrence. Started by hand a
+    month before the first one, it ended at once with nothing run: the start event waited for
+    the cycle's own occurrence and was then taken as fired with no path out."""
+    admin.deploy("annual_cycle.bpmn")
+    started = admin.start("annual_cycle", business_key="annual-early",
+                          variables={"occurrence": "2021-10-01T00:00:00+08:00"})
+    assert started.status_code == 201 and started.json["status"] == "running", started.json["error"]
+    assert [t["element_id"] for t in started.json["active_tasks"]] == ["plan"]
+    _move(admin, now="2022-11-02T00:00:00+08:00")  # the cycle's own dates run no second plan in it
+    instance = admin.get(f"/api/v1/instances/{started.json['id']}").json
+    assert [t["element_id"] for t in instance["active_tasks"]] == ["plan"]
+
+
 def test_reminders_every_seven_days_stop_when_the_plan_is_done(admin, people):
     office = people("li.office", groups=["provincial_office"])
     admin.deploy("annual_cycle.bpmn")
