@@ -1,21 +1,26 @@
 """The one source of "now" (DESIGN.md, "Time"). Only this module reads the system time.
 
 Production runs on the system clock in KAOPING_TIMEZONE. With KAOPING_CONTROLLED_CLOCK=1 the
-time lives in the database instead (table `clock`), so every web worker and scheduler process
-agrees on it; it stands still until moved and never moves backwards."""
+time lives in the database instead (table `clock`, kept by persistence/clock_row.py and handed
+in as the clock's storage), so every web worker and scheduler process agrees on it; it stands
+still until moved and never moves backwards."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from time import monotonic
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import isodate
-from sqlalchemy import Engine, insert, select, update
 
+from .config import DEFAULT_TIMEZONE
 from .errors import Conflict, Invalid
-from .persistence.models import ClockSetting
 
-_clock = ClockSetting.__table__
+# The stopwatch, for limits and durations (a script's deadline, a step's budget, a webhook's
+# round trip): seconds that only ever grow, never a date. Re-exported as is, so timing a
+# script line by line costs no more than the system call.
+__all__ = ["Clock", "ClockStorage", "ControlledClock", "FixedClock", "SystemClock", "monotonic",
+           "parse_duration", "parse_instant", "utc"]
 
 
 class Clock(Protocol):
@@ -28,7 +33,7 @@ class Clock(Protocol):
 class SystemClock:
     controlled = False
 
-    def __init__(self, zone: str = "Asia/Shanghai"):
+    def __init__(self, zone: str = DEFAULT_TIMEZONE):
         self.zone = ZoneInfo(zone)
 
     def now(self) -> datetime:
@@ -40,7 +45,7 @@ class FixedClock:
 
     controlled = False
 
-    def __init__(self, at: datetime, zone: str = "Asia/Shanghai"):
+    def __init__(self, at: datetime, zone: str = DEFAULT_TIMEZONE):
         self.zone = ZoneInfo(zone)
         self._now = at.astimezone(self.zone)
 
@@ -51,33 +56,40 @@ class FixedClock:
         self._now = at.astimezone(self.zone)
 
 
+class ClockStorage(Protocol):
+    """Where a controlled clock keeps its time, so that every process reads the same one."""
+
+    def initialise(self, start: datetime) -> None:
+        """Stores `start` unless a time is stored already."""
+
+    def read(self) -> datetime | None: ...
+
+    def advance(self, to: datetime) -> bool:
+        """Stores `to` unless it is before the stored time; whether it did."""
+
+
 class ControlledClock:
     controlled = True
 
-    def __init__(self, engine: Engine, zone: str = "Asia/Shanghai", start: datetime | None = None):
+    def __init__(self, storage: ClockStorage, zone: str = DEFAULT_TIMEZONE,
+                 start: datetime | None = None):
         self.zone = ZoneInfo(zone)
-        self._engine = engine
+        self._storage = storage
         self._start = start
 
     def initialise(self) -> None:
         """KAOPING_CLOCK_START (or the real time) only for a database that has no clock yet."""
-        with self._engine.begin() as conn:
-            if conn.execute(select(_clock.c.now).where(_clock.c.id == 1)).first() is None:
-                conn.execute(insert(_clock).values(id=1, now=self._start or datetime.now(timezone.utc)))
+        self._storage.initialise(self._start or datetime.now(timezone.utc))
 
     def now(self) -> datetime:
-        with self._engine.connect() as conn:
-            value = conn.execute(select(_clock.c.now).where(_clock.c.id == 1)).scalar()
+        value = self._storage.read()
         if value is None:
             raise RuntimeError("the controlled clock is not initialised")
         return value.astimezone(self.zone)
 
     def set(self, at: datetime) -> datetime:
         at = at.astimezone(timezone.utc)
-        with self._engine.begin() as conn:
-            moved = conn.execute(update(_clock).where(_clock.c.id == 1, _clock.c.now <= at)
-                                 .values(now=at)).rowcount
-        if not moved:
+        if not self._storage.advance(at):
             raise Conflict("the controlled clock never moves backwards", code="clock_backwards")
         return at.astimezone(self.zone)
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The zone of BPMN dates and of "now" unless KAOPING_TIMEZONE says otherwise: Yunnan's.
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -30,7 +32,7 @@ class Settings:
     database_url: str = "sqlite:///var/kaoping.db"
     controlled_clock: bool = False
     clock_start: str | None = None
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     scheduler: bool = True
     max_upload_bytes: int = 5 * 1024 * 1024
     processes_dir: Path = PROJECT_ROOT / "processes"

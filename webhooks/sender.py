@@ -3,12 +3,13 @@ library: `webhook-id`, `webhook-timestamp` (the wall clock: receivers check it a
 theirs), `webhook-signature: v1,<base64 HMAC-SHA256>`."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import requests
 from standardwebhooks.webhooks import Webhook as Signer
+
+from engine.clock import monotonic
 
 from .retry import TIMEOUT_SECONDS
 
@@ -33,11 +34,11 @@ def signed_headers(secret: str, message_id: str, body: str, at: datetime) -> dic
 
 
 def send(http: requests.Session, url: str, headers: dict[str, str], body: str) -> Outcome:
-    began = time.perf_counter()
+    began = monotonic()
     try:
         response = http.post(url, data=body.encode(), headers=headers, timeout=TIMEOUT_SECONDS,
                              allow_redirects=False)
         status, excerpt, error = response.status_code, response.text[:500], None
     except requests.RequestException as exc:
         status, excerpt, error = None, None, f"{type(exc).__name__}: {exc}"[:500]
-    return Outcome(status, round((time.perf_counter() - began) * 1000), excerpt, error)
+    return Outcome(status, round((monotonic() - began) * 1000), excerpt, error)

@@ -16,7 +16,8 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from ..persistence.models import AuditEvent, Definition
 from ..persistence.state import StateSerializer
-from ..runtime.scripts import check_source, collect_expressions
+from .expressions import collect_expressions
+from .sandbox.scripts import check_source
 from . import calls, task_properties
 from .bundle import Bundle, read_bundle, shipped_forms
 from .parser import KaopingParser, new_parser

@@ -9,12 +9,13 @@ all of its copies at once, inside one task's run, so its cardinality is checked 
 evaluated, against the same number of tasks."""
 from __future__ import annotations
 
-from time import monotonic
 from typing import Any, Callable
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import ParallelMultiInstanceTask
+
+from ..clock import monotonic
 
 
 class StepBudgetExceeded(WorkflowTaskException):

@@ -7,10 +7,10 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from ..definitions import task_properties
+from ..definitions.sandbox.scripts import ScriptRefused
 from ..persistence import store, timer_rows
 from ..persistence.store import TaskRecord
 from . import routing, timer_projection
-from .scripts import ScriptRefused
 from .jsonable import public_data
 
 

@@ -13,10 +13,11 @@ from ..clock import Clock, ControlledClock, SystemClock, parse_instant
 from ..config import Settings
 from ..extensions import Extension, Extensions, load as load_extensions
 from ..definitions.cache import DefinitionCache
+from ..definitions.sandbox.scripts import make_script_engine
+from ..persistence.clock_row import DatabaseClockStorage
 from ..persistence.db import Database
 from ..persistence.state import StateSerializer
 from .budget import bound_cardinality
-from .scripts import make_script_engine
 
 
 @dataclass
@@ -46,8 +47,8 @@ class Runtime:
         serializer = StateSerializer()
         chosen = Extensions(load_extensions(settings) if extensions is None else extensions, settings)
         helpers: dict[str, Any] = {}
-        engine = make_script_engine(clock.now, helpers, zone=clock.zone)
-        _set_time_limit(engine, settings.script_time_limit)
+        engine = make_script_engine(clock.now, helpers, zone=clock.zone,
+                                    time_limit=settings.script_time_limit)
         bound_cardinality(engine, settings.step_task_limit)
         rt = cls(settings=settings, db=db, clock=clock,
                  serializer=serializer, definitions=DefinitionCache(serializer),
@@ -62,16 +63,10 @@ def _clock(settings: Settings, db: Database) -> Clock:
         return SystemClock(settings.timezone)
     zone = ZoneInfo(settings.timezone)
     start = parse_instant(settings.clock_start, zone) if settings.clock_start else None
-    clock = ControlledClock(db.engine, settings.timezone, start)
+    clock = ControlledClock(DatabaseClockStorage(db.engine), settings.timezone, start)
     clock.initialise()
     return clock
 
 
 def _add_script_names(engine: PythonScriptEngine, names: dict[str, Any]) -> None:
     engine.environment.globals.update(names)
-
-
-def _set_time_limit(engine: PythonScriptEngine, seconds: float) -> None:
-    environment = engine.environment
-    if hasattr(environment, "time_limit"):
-        environment.time_limit = seconds

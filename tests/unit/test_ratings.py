@@ -2,7 +2,7 @@
 businessRuleTask names the decision with `spiffworkflow:calledDecisionId`, SpiffWorkflow's
 DMN engine evaluates the table with the workflow's script engine, and the outputs are merged
 into the task data.  Every case runs on SpiffWorkflow's plain PythonScriptEngine and on the
-engine's sandboxed one (engine.runtime.scripts), which is what production uses."""
+engine's sandboxed one (engine.definitions.sandbox.scripts), which is what production uses."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -20,7 +20,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.parser import new_parser
 from engine.definitions.xml import parse_xml
-from engine.runtime.scripts import make_script_engine
+from engine.definitions.sandbox.scripts import make_script_engine
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 COUNTY_DMN = PROCESSES / "county-grade.dmn"

@@ -12,8 +12,9 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine.runtime.scripts import (
-    ScriptRefused, check_source, collect_expressions, compile_sandboxed, make_script_engine,
+from engine.definitions.expressions import collect_expressions
+from engine.definitions.sandbox.scripts import (
+    ScriptRefused, check_source, compile_sandboxed, make_script_engine,
 )
 
 FIXED_NOW = datetime(2024, 5, 17, 9, 30)

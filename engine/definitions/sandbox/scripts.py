@@ -3,7 +3,7 @@
 Uploaded BPMN comes from administrators' desks, so every script task body,
 condition and expression is compiled with RestrictedPython under
 `SandboxPolicy` (the same policy for the upload-time `check_source` and for
-run time, so they agree) and executed with the guards of `sandbox.py` under
+run time, so they agree) and executed with the guards of `guards.py` under
 a deadline.  `make_script_engine` plugs this into SpiffWorkflow through its
 documented extension point, a `BasePythonScriptEngineEnvironment` subclass.
 """
@@ -13,9 +13,8 @@ import ast
 import sys
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from time import monotonic
 from types import CodeType
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from RestrictedPython import (
@@ -25,15 +24,14 @@ from RestrictedPython.compile import CompileResult
 from RestrictedPython.transformer import copy_locations
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
-from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask, StandardLoopTask
 
-from engine.definitions import task_properties
-from engine.runtime.sandbox import (
+from ...clock import monotonic
+from ...config import DEFAULT_TIMEZONE
+from .guards import (
     GUARDED_AST_OPS, GUARDS, RESERVED, SAFE_BUILTINS, Abort, ScriptRefused, guarded_binary,
 )
 
-__all__ = ['ScriptRefused', 'check_source', 'collect_expressions', 'make_script_engine',
-           'last_day_of_february']
+__all__ = ['ScriptRefused', 'check_source', 'make_script_engine', 'last_day_of_february']
 
 SCRIPT_FILENAME = '<string>'  # SpiffWorkflow looks for this name to report the failing line
 TIMEOUT_MESSAGE = 'script exceeded its time limit'
@@ -45,10 +43,9 @@ DENIED_CALLS = frozenset({
     'delattr', 'hasattr', 'dir', 'input', 'breakpoint', 'help', 'memoryview', 'exit', 'quit',
     'iter', 'type', 'super', 'object', 'bytearray', 'bytes', 'classmethod', 'staticmethod',
 })
-PROPERTY_EXPRESSIONS = ('candidateGroups', 'candidateUsers', 'dueDate')
 # `'name' in vars()` (or globals(), locals()) is how models ask whether a variable was given,
 # and SpiffWorkflow runs it. The namespace itself must never reach a script, so only that
-# membership test is accepted, asked of `_names_` (sandbox.py), which answers with names alone.
+# membership test is accepted, asked of `_names_` (guards.py), which answers with names alone.
 NAMESPACE_CALLS = frozenset({'vars', 'globals', 'locals'})
 
 
@@ -244,7 +241,13 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
 
     def __init__(self, names: dict[str, Any], time_limit: float = DEFAULT_TIME_LIMIT) -> None:
         super().__init__(names)
-        self.time_limit = time_limit  # seconds per evaluate/execute; settable
+        # Seconds per evaluate/execute, fixed for the environment's life: every step of a
+        # runtime runs its scripts under the one limit its settings give.
+        self._time_limit = time_limit
+
+    @property
+    def time_limit(self) -> float:
+        return self._time_limit
 
     def evaluate(self, expression: str, context: dict[str, Any],
                  external_context: dict[str, Any] | None = None) -> Any:
@@ -320,7 +323,8 @@ def make_script_engine(now: Callable[[], datetime], helpers: dict[str, Any] | No
     """A SpiffWorkflow script engine running everything in the sandbox.
 
     `now` is the injected clock; `helpers` are trusted callables/values made
-    available to scripts by name.  `engine.environment.time_limit` may be changed later."""
+    available to scripts by name; `time_limit` is the seconds each script or expression may
+    run, and `zone` the clock's (the default zone when not given)."""
     def script_now() -> datetime:
         return now()
 
@@ -331,43 +335,5 @@ def make_script_engine(now: Callable[[], datetime], helpers: dict[str, Any] | No
     }
     engine = PythonScriptEngine(environment=SandboxedEnvironment(names, time_limit))
     # Timers (definitions/timers.py) read the same clock and zone through the engine they run on.
-    engine.now, engine.zone = now, zone or ZoneInfo("Asia/Shanghai")
+    engine.now, engine.zone = now, zone or ZoneInfo(DEFAULT_TIMEZONE)
     return engine
-
-
-def _event_expressions(definition: Any) -> Iterator[str | None]:
-    yield getattr(definition, 'expression', None)  # timers, conditions, message payloads
-    for inner in getattr(definition, 'event_definitions', None) or ():
-        yield from _event_expressions(inner)
-
-
-def _task_expressions(task_spec: Any) -> Iterator[tuple[str | None, str]]:
-    for attribute in ('script', 'prescript', 'postscript'):
-        yield getattr(task_spec, attribute, None), 'exec'
-    for condition, _ in getattr(task_spec, 'cond_task_specs', None) or ():
-        if condition is not None:
-            yield condition.args[0], 'eval'
-    if isinstance(task_spec, MultiInstanceTask):
-        yield task_spec.cardinality, 'eval'
-    if isinstance(task_spec, (MultiInstanceTask, StandardLoopTask)):
-        yield task_spec.condition, 'eval'
-    for expression in _event_expressions(getattr(task_spec, 'event_definition', None)):
-        yield expression, 'eval'
-    for param in (getattr(task_spec, 'operation_params', None) or {}).values():
-        yield param.get('value'), 'eval'
-    properties = task_properties.properties(task_spec)
-    for name in PROPERTY_EXPRESSIONS:
-        yield properties.get(name), 'eval'
-
-
-def collect_expressions(spec: Any) -> list[tuple[str, str, str]]:
-    """(element_id, source, mode) of every piece of code in a BpmnProcessSpec.
-
-    Sub-process and call-activity specs are separate specs: pass each one."""
-    found: list[tuple[str, str, str]] = []
-    for task_spec in spec.task_specs.values():
-        element_id = getattr(task_spec, 'bpmn_id', None) or task_spec.name
-        for source, mode in _task_expressions(task_spec):
-            if isinstance(source, str) and source.strip():
-                found.append((element_id, source, mode))
-    return found
