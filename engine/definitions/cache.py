@@ -18,7 +18,7 @@ from . import task_properties
 from .timers import TIMER_DEFINITIONS
 from ..runtime.deferral import deferrable_elements
 from ..persistence.models import Definition
-from ..persistence.state import StateSerializer
+from .serializer import StateSerializer
 
 
 @dataclass(frozen=True)

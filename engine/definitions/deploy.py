@@ -15,13 +15,13 @@ from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from ..persistence.models import AuditEvent, Definition
-from ..persistence.state import StateSerializer
-from .expressions import collect_expressions
-from .sandbox.scripts import check_source
 from . import calls, task_properties
 from .bundle import Bundle, read_bundle, shipped_forms
+from .expressions import collect_expressions
 from .parser import KaopingParser, new_parser
 from .problems import DeployRejected, Problem
+from .sandbox.scripts import check_source
+from .serializer import StateSerializer
 from .timers import is_literal
 from .xml import parse_xml
 

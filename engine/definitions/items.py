@@ -36,7 +36,7 @@ class _CollectionRead:
     """Camunda's `camunda:collection` multi-instance. SpiffWorkflow's Camunda task only learns
     that the collection is also its input when it first runs, by changing its own spec; that
     change lives in the spec object SpiffWorkflow's serializer writes into every state. Ours
-    leaves the spec out (persistence/state.py), so a step in another process would read the
+    leaves the spec out (definitions/serializer.py), so a step in another process would read the
     spec unchanged and append the items to the collection instead of putting each back in its
     place. The change is the same whatever the data, so it is made here, when the model is read."""
 

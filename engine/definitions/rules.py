@@ -5,7 +5,7 @@ task, copying the whole task data into each of 129 child tasks that the workflow
 carries; instead, a `decideEach` property (with `as` and `into`) makes one task evaluate its
 decision table for every item, each item seen under the name `as`, and collect every item
 with its outputs merged into the list `into`. Registered through SpiffWorkflow's parser table
-(definitions/parser.py) and serializer table (persistence/state.py)."""
+(definitions/parser.py) and serializer table (definitions/serializer.py)."""
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException

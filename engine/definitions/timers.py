@@ -2,7 +2,7 @@
 
 SpiffWorkflow's timer event definitions read `datetime.now()` themselves and evaluate every
 timer value as a Python expression. Ours, registered through SpiffWorkflow's own tables (the
-parser's event parsers here, the serializer's converter table in persistence/state.py), read
+parser's event parsers here, the serializer's converter table in definitions/serializer.py), read
 the clock the script engine carries and take plain ISO 8601 text literally, as bpmn.io and
 Camunda Modeler write it (API.md, "Timer expressions"); anything else is an expression whose
 value is such text or a datetime. Each due time is fixed when the timer starts waiting, in

@@ -14,9 +14,9 @@ from ..config import Settings
 from ..extensions import Extension, Extensions, load as load_extensions
 from ..definitions.cache import DefinitionCache
 from ..definitions.sandbox.scripts import make_script_engine
+from ..definitions.serializer import StateSerializer
 from ..persistence.clock_row import DatabaseClockStorage
 from ..persistence.db import Database
-from ..persistence.state import StateSerializer
 from .budget import bound_cardinality
 
 

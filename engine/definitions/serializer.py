@@ -1,7 +1,9 @@
 """Workflow state ⇄ text. SpiffWorkflow's serializer would write the whole parsed spec into
 every instance's state and parse it back on every step; our converter (registered through
 SpiffWorkflow's own converter table) leaves the specs out, and loading takes them from the
-definition's spec cache instead. The state then holds only where the run is."""
+definition's spec cache instead. The state then holds only where the run is. It is the
+definitions' because its converter table is theirs (timers.py, rules.py); the database keeps
+only the text."""
 from __future__ import annotations
 
 import json
@@ -24,8 +26,8 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.serializer.task_spec import BusinessRuleTaskConverter
 
-from ..definitions.rules import KaopingBusinessRuleTask
-from ..definitions.timers import TIMER_DEFINITIONS
+from .rules import KaopingBusinessRuleTask
+from .timers import TIMER_DEFINITIONS
 
 
 class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
@@ -50,14 +52,14 @@ class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
 def _config() -> dict:
     config = deepcopy(SPIFF_CONFIG)
     config[BpmnWorkflow] = SpecFreeWorkflowConverter
-    for definition in TIMER_DEFINITIONS:  # timers on the engine's clock (definitions/timers.py)
+    for definition in TIMER_DEFINITIONS:  # timers on the engine's clock (timers.py)
         config[definition] = TimerConditionalEventDefinitionConverter
-    config[KaopingBusinessRuleTask] = BusinessRuleTaskConverter  # definitions/rules.py
+    config[KaopingBusinessRuleTask] = BusinessRuleTaskConverter  # rules.py
     return config
 
 
 def _other_dialects() -> list[tuple[str, dict]]:
-    """The spec classes of the Camunda and plain BPMN dialects (definitions/dialects.py) that
+    """The spec classes of the Camunda and plain BPMN dialects (dialects.py) that
     the spiff configuration lacks. SpiffWorkflow's own plain configuration has no converter for
     its ServiceTask (the spiff one replaces it), hence the one added here."""
     # plain first: the classes it shares with Camunda's are SpiffWorkflow's plain ones
