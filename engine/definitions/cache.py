@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 
 from ..errors import NotFound
-from . import task_properties
-from .timers import TIMER_DEFINITIONS
-from ..runtime.deferral import deferrable_elements
 from ..persistence.models import Definition
+from . import task_properties
+from .deferrable import deferrable_elements
 from .serializer import StateSerializer
+from .timers import TIMER_DEFINITIONS
 
 
 @dataclass(frozen=True)

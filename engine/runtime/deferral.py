@@ -15,43 +15,16 @@ post-script, input/output specification or data associations (each runs at compl
 fail, and must fail at the completer's step; a pre-script has run already, when the unit became
 ready). A stage that collects an output item fails the merge of a copy that lacks it, so such a
 copy is deferred only when its completion carries the item; otherwise it takes the full path
-and fails, as in SpiffWorkflow, at its own completion."""
+and fails, as in SpiffWorkflow, at its own completion. Which units those are is read from the
+spec once per version (definitions/deferrable.py); recording and replaying them is here."""
 from __future__ import annotations
 
-from types import MappingProxyType
-from typing import Mapping
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import ParallelMultiInstanceTask
 from SpiffWorkflow.util.task import TaskState
 
-from ..definitions import task_properties
 from ..persistence import store, timer_rows
 from ..persistence.store import TaskRecord
-
-
-def deferrable_elements(spec, subprocess_specs: Mapping[str, object] | None = None
-                        ) -> Mapping[str, str | None]:
-    """Deferrable elements, each with the output item its completions must carry (None when
-    the stage merges whole copies, which cannot fail)."""
-    elsewhere = {getattr(ts, "bpmn_id", None) for sub in (subprocess_specs or {}).values()
-                 for ts in sub.task_specs.values()}
-    found: dict[str, str | None] = {}
-    for task_spec in spec.task_specs.values():
-        if not isinstance(task_spec, ParallelMultiInstanceTask) or task_spec.condition:
-            continue
-        child = spec.task_specs.get(task_spec.task_spec)
-        if (child is None or not task_properties.is_human(child) or child.bpmn_id in elsewhere
-                or any(_completes_with_data(each) for each in (task_spec, child))):
-            continue
-        collects = task_spec.data_output is not None and task_spec.output_item is not None
-        found[child.bpmn_id] = task_spec.output_item.bpmn_id if collects else None
-    return MappingProxyType(found)
-
-
-def _completes_with_data(task_spec) -> bool:
-    return bool(getattr(task_spec, "postscript", None) or task_spec.io_specification is not None
-                or task_spec.data_input_associations or task_spec.data_output_associations)
 
 
 def may_defer(step, task: TaskRecord, cleaned: dict) -> bool:
