@@ -23,7 +23,7 @@ from engine.errors import Conflict, Forbidden, KaopingError
 from engine.persistence import queries, timer_rows
 from engine.persistence.models import Instance, MessageWait, User
 from engine.persistence.webhook_models import InboundEndpoint
-from engine.runtime import commands
+from engine.runtime import access, commands
 from engine.runtime.principal import Principal
 from engine.scheduler.drain import drain, move_clock
 
@@ -121,7 +121,7 @@ class Simulation:
     def _actor(self, task) -> Principal:
         for group in task.candidate_groups:
             for person in self.people.get(group, []):
-                if not person.groups.intersection(task.excluded_groups or []):
+                if access.may_do(person, task):
                     return person
         raise KaopingError(f"nobody may do task {task.element_id} ({task.candidate_groups})")
 

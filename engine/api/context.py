@@ -8,6 +8,7 @@ from wtforms.validators import ValidationError
 
 from ..auth.users import principal_for_token
 from ..errors import Forbidden, Unauthorized
+from ..runtime import access
 from ..runtime.principal import Principal
 from ..runtime.runtime import Runtime
 from ..web.session import page_principal
@@ -27,10 +28,7 @@ def principal() -> Principal:
 
 
 def require_admin() -> Principal:
-    caller = principal()
-    if not caller.is_admin:
-        raise Forbidden("only administrators may do this", code="admin_only")
-    return caller
+    return access.require_admin(principal())
 
 
 def authenticate() -> None:

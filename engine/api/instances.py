@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from ..errors import Forbidden
 from ..persistence import queries
 from ..runtime import access, commands, lifecycle
 from . import views
@@ -26,8 +25,7 @@ def start(body):
 @blp.arguments(InstanceListArgs, location="query")
 @blp.response(200, InstancePage)
 def index(args):
-    if not access.may_list_instances(principal()):
-        raise Forbidden("only administrators list instances", code="admin_only")
+    access.require_admin(principal())
     with runtime().db.read() as session:
         page = queries.list_instances(session, definition=args["definition"],
                                       status=args["status"], business_key=args["business_key"],
@@ -96,4 +94,4 @@ def retry(body, instance_id):
 def _show(instance_id: str) -> dict:
     with runtime().db.read() as session:
         row = access.readable_instance(session, principal(), instance_id)
-        return views.instance(row, queries.instance_tasks(session, instance_id))
+        return views.instance(row, access.open_tasks(session, principal(), instance_id))

@@ -152,12 +152,6 @@ def definition_versions(session: Session, key: str, *, limit: int = 100,
     return _keyset_page(session, query, [Definition.version], limit, after)
 
 
-def instance_tasks(session: Session, instance_id: str) -> list[Task]:
-    return list(session.scalars(select(Task).where(Task.instance_id == instance_id,
-                                                   Task.state == "ready")
-                                .order_by(Task.created_at, Task.id)))
-
-
 def list_timers(session: Session, *, limit: int = 100, after: str | None = None) -> Page:
     query = select(Timer).where(Timer.kind.in_(("timer", "start")))
     return _keyset_page(session, query, [Timer.due_at, Timer.id], limit, after)

@@ -1,9 +1,15 @@
-"""Who may read what: each reading rule once, used alike by the API, the page and the named
-queries, so a list and a lookup by id can never disagree. (Who may *do* a task is routing's.)
+"""Who may see, read and act on what: every access decision of the engine, each rule once,
+used alike by the API, the page, the named queries and the commands, so that a list, a lookup
+by id and an action can never disagree. (Who a task's candidates are is routing's: it reads
+them from the BPMN; what they are allowed is decided here.)
 
 Something a caller may not read is answered exactly as something that does not exist: its
 existence is not theirs to know. Acting on something that exists but is not theirs is refused
-(403), as API.md asks for tasks."""
+(403), as API.md asks for tasks; an unknown id is 404 for everyone.
+
+The rules about tasks come twice, by necessity side by side: as SQL filters for the lists and
+lookups, and in Python for a task already loaded by a command. Each pair is written together
+below so they are changed together."""
 from __future__ import annotations
 
 from typing import Iterable
@@ -17,6 +23,16 @@ from ..persistence.models import Instance, Task, TaskCandidate
 from .principal import Principal
 
 
+# --- administrators ------------------------------------------------------------------------------
+
+def require_admin(principal: Principal) -> Principal:
+    """The one check of what only administrators do (definitions, the clock, webhooks, timers,
+    listing and steering instances), in the API and on the page alike."""
+    if not principal.is_admin:
+        raise Forbidden("only administrators may do this", code="admin_only")
+    return principal
+
+
 # --- definitions ---------------------------------------------------------------------------------
 
 def may_start(principal: Principal, start_groups: Iterable[str]) -> bool:
@@ -24,12 +40,13 @@ def may_start(principal: Principal, start_groups: Iterable[str]) -> bool:
     return principal.is_admin or bool(principal.groups.intersection(start_groups))
 
 
-# --- tasks ---------------------------------------------------------------------------------------
+# --- tasks: seeing -------------------------------------------------------------------------------
 
 def routed_tasks(principal: Principal) -> ColumnElement[bool] | None:
     """Tasks routed to the caller: one of their groups or their name is a candidate and they
     are not recused from it (recusal hides a task before and after it is done), or they hold or
-    completed it. None for administrators, who are routed everything."""
+    completed it. None for administrators, who are routed everything. (`may_do` is this rule for
+    one loaded task.)"""
     if principal.is_admin:
         return None
     groups = sorted(principal.groups)
@@ -43,7 +60,7 @@ def routed_tasks(principal: Principal) -> ColumnElement[bool] | None:
 
 
 def visible_tasks(principal: Principal) -> ColumnElement[bool] | None:
-    """Tasks the caller sees, in their lists and by id: those routed to them, except a ready
+    """Tasks the caller sees, in every list and by id: those routed to them, except a ready
     task someone else has claimed (a claim makes it its holder's alone until unclaimed)."""
     routed = routed_tasks(principal)
     if routed is None:
@@ -63,14 +80,63 @@ def visible_task(session: Session, principal: Principal, task_id: str) -> Task:
     return row
 
 
+def open_tasks(session: Session, principal: Principal, instance_id: str) -> list[Task]:
+    """An instance's ready tasks, as far as the caller sees them: an instance's page or answer
+    is one more list of tasks, and shows no task its reader could not look up."""
+    query = select(Task).where(Task.instance_id == instance_id, Task.state == "ready")
+    visible = visible_tasks(principal)
+    if visible is not None:
+        query = query.where(visible)
+    return list(session.scalars(query.order_by(Task.created_at, Task.id)))
+
+
+# --- tasks: acting -------------------------------------------------------------------------------
+
+def recused(principal: Principal, task) -> bool:
+    """A member of a group the task excludes may not do it (回避 / recusal)."""
+    return bool(principal.groups.intersection(getattr(task, "excluded_groups", None) or []))
+
+
+def may_do(principal: Principal, task) -> bool:
+    """Whether the task is the caller's to do, held by nobody else aside: they are not recused
+    (which binds administrators too, Art. 11), and they are an administrator or a candidate."""
+    if recused(principal, task):
+        return False
+    return (principal.is_admin or principal.username in (task.candidate_users or [])
+            or bool(principal.groups.intersection(task.candidate_groups or [])))
+
+
+def require_candidate(principal: Principal, task) -> None:
+    if recused(principal, task):
+        raise Forbidden("you may not do this task: it concerns your own unit (回避 / recusal)",
+                        code="recused")
+    if not may_do(principal, task):
+        raise Forbidden("this task is not routed to you", code="not_a_candidate")
+
+
+def require_unclaimed_by_others(principal: Principal, task) -> None:
+    """A claim makes a task its holder's alone until unclaimed: nobody else claims or completes
+    it, administrators included."""
+    if task.assignee is not None and task.assignee != principal.username:
+        raise Forbidden(f"task is claimed by {task.assignee}", code="claimed_by_other")
+
+
+def require_may_unclaim(principal: Principal, task) -> None:
+    """A claim is given back by its holder, or taken back by an administrator (someone away
+    must not block a task)."""
+    if not principal.is_admin:
+        require_unclaimed_by_others(principal, task)
+
+
 # --- instances -----------------------------------------------------------------------------------
 
 def participates(session: Session, principal: Principal, instance_id: str) -> bool:
-    """Whether the caller started the instance or has one of its tasks routed to them."""
-    routed = routed_tasks(principal)
+    """Whether the caller started the instance or sees one of its tasks: an instance is read by
+    whoever can reach it from their task lists (or from starting it), and by nobody else."""
+    visible = visible_tasks(principal)
     query = select(Task.id).where(Task.instance_id == instance_id)
-    if routed is not None:
-        query = query.where(routed)
+    if visible is not None:
+        query = query.where(visible)
     if session.scalar(query.limit(1)) is not None:
         return True
     return session.scalar(select(Instance.id).where(Instance.id == instance_id,
@@ -92,8 +158,4 @@ def require_instance_admin(conn, principal: Principal, instance_id: str) -> None
         return
     if conn.execute(select(Instance.id).where(Instance.id == instance_id)).first() is None:
         raise NotFound(f"instance {instance_id} not found", code="instance_not_found")
-    raise Forbidden("only administrators may do this", code="admin_only")
-
-
-def may_list_instances(principal: Principal) -> bool:
-    return principal.is_admin
+    require_admin(principal)

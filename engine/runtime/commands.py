@@ -14,7 +14,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..persistence import store, timer_rows
 from ..persistence.models import Definition, Instance
 from ..persistence.store import TaskRecord
-from . import access, deferral, routing, task_hooks
+from . import access, deferral, task_hooks
 from .principal import Principal
 from .runtime import Runtime
 from .unit_of_work import ANY_STATUS, Step, new_instance, on_instance
@@ -87,7 +87,7 @@ def _ready_task(step: Step, task_id: str) -> TaskRecord:
     """Refusals in the order that tells the caller the most they may know: not theirs (403),
     already done (409), instance not running (409)."""
     task = store.get_task(step.conn, task_id)
-    routing.require_candidate(step.actor, task)
+    access.require_candidate(step.actor, task)
     if task.state != "ready":
         raise Conflict(f"task is {task.state}", code="task_not_ready")
     step.require_status("running")
@@ -97,7 +97,7 @@ def _ready_task(step: Step, task_id: str) -> TaskRecord:
 def complete(rt: Runtime, actor: Principal, task_id: str, data: dict) -> TaskRecord:
     with on_instance(rt, lambda conn: _task_instance(conn, task_id), actor, allow=ANY_STATUS) as step:
         task = _ready_task(step, task_id)
-        routing.require_unclaimed_by_others(actor, task)
+        access.require_unclaimed_by_others(actor, task)
         cleaned = _validated(step, task, data)
         decision = task_hooks.approval(step.definition, task.element_id, cleaned)
         deferred = deferral.may_defer(step, task, cleaned)
@@ -140,7 +140,7 @@ def _validated(step: Step, task: TaskRecord, data: dict) -> dict:
 def claim(rt: Runtime, actor: Principal, task_id: str) -> TaskRecord:
     with on_instance(rt, lambda conn: _task_instance(conn, task_id), actor, allow=ANY_STATUS) as step:
         task = _ready_task(step, task_id)
-        routing.require_unclaimed_by_others(actor, task)
+        access.require_unclaimed_by_others(actor, task)
         if task.assignee != actor.username:
             task.assignee = actor.username
             store.assign_task(step.conn, task_id, task.assignee)
@@ -152,8 +152,7 @@ def unclaim(rt: Runtime, actor: Principal, task_id: str) -> TaskRecord:
     with on_instance(rt, lambda conn: _task_instance(conn, task_id), actor, allow=ANY_STATUS) as step:
         task = _ready_task(step, task_id)
         if task.assignee is not None:
-            if task.assignee != actor.username and not actor.is_admin:
-                raise Forbidden(f"task is claimed by {task.assignee}", code="claimed_by_other")
+            access.require_may_unclaim(actor, task)
             task.assignee = None
             store.assign_task(step.conn, task_id, None)
             step.record("task.unclaimed", element=task.element_id, task_id=task_id)

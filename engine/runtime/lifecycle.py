@@ -15,9 +15,8 @@ from .unit_of_work import Step, on_instance
 
 
 def _admin(rt: Runtime, actor: Principal, instance_id: str) -> None:
-    if not actor.is_admin:
-        with rt.db.connect() as conn:
-            access.require_instance_admin(conn, actor, instance_id)
+    with rt.db.connect() as conn:
+        access.require_instance_admin(conn, actor, instance_id)
 
 
 def cancel(rt: Runtime, actor: Principal, instance_id: str) -> None:

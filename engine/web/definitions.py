@@ -8,18 +8,20 @@ from flask import Blueprint, Response, abort, render_template
 from sqlalchemy import select
 
 from ..api.context import runtime
+from ..errors import Forbidden
 from ..persistence import queries
 from ..persistence.models import Definition
+from ..runtime import access
 from .pages import _signed_in
 
 blp = Blueprint("web_definitions", __name__, template_folder="templates")
 
 
 def _admin():
-    me = _signed_in()
-    if not me.is_admin:
+    try:
+        return access.require_admin(_signed_in())
+    except Forbidden:
         abort(403)
-    return me
 
 
 def _version(key: str, version: int) -> Definition:

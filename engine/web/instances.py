@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, make_response, redirect, render_te
 
 from ..api.context import runtime
 from ..definitions.diagram import picture
-from ..errors import KaopingError, NotFound
+from ..errors import Forbidden, KaopingError, NotFound
 from ..persistence import queries
 from ..persistence.models import Definition
 from ..runtime import access, inspect, lifecycle
@@ -16,6 +16,13 @@ from .pages import _signed_in
 blp = Blueprint("web_instances", __name__, template_folder="templates")
 LEVERS = {"cancel": lifecycle.cancel, "suspend": lifecycle.suspend, "resume": lifecycle.resume,
           "retry": lifecycle.retry}
+
+
+def _admin():
+    try:
+        return access.require_admin(_signed_in())
+    except Forbidden:
+        abort(403)
 
 
 def _readable(instance_id: str):
@@ -29,9 +36,7 @@ def _readable(instance_id: str):
 
 @blp.route("/instances")
 def index():
-    me = _signed_in()
-    if not access.may_list_instances(me):
-        abort(403)
+    _admin()
     with runtime().db.read() as session:
         page = queries.list_instances(session, definition=request.args.get("definition") or None,
                                       status=request.args.get("status") or None,
@@ -44,7 +49,7 @@ def show(instance_id):
     me, row = _readable(instance_id)
     with runtime().db.read() as session:
         events = queries.list_events(session, instance_id, limit=1000).items
-        tasks = queries.instance_tasks(session, instance_id)
+        tasks = access.open_tasks(session, me, instance_id)
     return render_template("instance.html", instance=row, events=events, tasks=tasks,
                            marks=inspect.element_states(runtime(), instance_id),
                            zone=runtime().clock.zone)
