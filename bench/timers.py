@@ -23,7 +23,7 @@ from engine.config import Settings
 from engine.persistence.migrate import upgrade
 from engine.persistence.models import Timer
 from engine.runtime import commands
-from engine.runtime.deployment import deploy_files
+from engine.scheduler.deployment import deploy_files
 from engine.runtime.principal import SYSTEM
 from engine.runtime.runtime import Runtime
 from engine.scheduler.drain import drain

@@ -19,7 +19,7 @@ from engine.persistence.migrate import upgrade
 from engine.persistence.models import OutboxMessage
 from engine.persistence.webhook_models import WebhookDelivery
 from engine.runtime import commands
-from engine.runtime.deployment import deploy_files
+from engine.scheduler.deployment import deploy_files
 from engine.runtime.principal import SYSTEM
 from engine.runtime.runtime import Runtime
 from webhooks import subscriptions

@@ -66,7 +66,7 @@ def serve(host: str, port: int, workers: int, threads: int, access_log: bool) ->
 
 
 def _deploy_shipped(rt) -> None:
-    from .definitions.shipped import deploy_shipped
+    from .scheduler.deployment import deploy_shipped
     for line in deploy_shipped(rt):
         click.echo(line)
 
@@ -115,7 +115,7 @@ def users_create(name: str, admin: bool, groups: tuple[str, ...], password: str 
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def deploy(files: tuple[str, ...]) -> None:
     """Validate and deploy BPMN, DMN and form files together, as POST /definitions does."""
-    from .runtime.deployment import deploy_files
+    from .scheduler.deployment import deploy_files
     rt = _runtime()
     payload = [(Path(f).name, Path(f).read_bytes()) for f in files]
     with _errors():

@@ -4,10 +4,10 @@ from flask import Response, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from ..runtime.deployment import deploy_files
 from ..errors import BadRequest, NotFound, TooLarge
 from ..persistence import queries
 from ..persistence.models import Definition
+from ..scheduler.deployment import deploy_files
 from .context import require_admin, runtime
 from .schemas import DefinitionPage, DeployResponse, PageArgs
 

@@ -127,7 +127,7 @@ import sys
 from engine.app import create_app
 from engine.config import Settings
 from engine.runtime.runtime import Runtime
-import engine.cli, engine.scheduler.service, engine.persistence.migrate, engine.definitions.shipped
+import engine.cli, engine.scheduler.service, engine.persistence.migrate, engine.scheduler.deployment
 rt = Runtime.create(Settings(database_url={database_url!r}, scheduler=False, extensions=()))
 create_app(runtime=rt)
 loaded = sorted(m for m in sys.modules if m == "assessment" or m.startswith("assessment."))

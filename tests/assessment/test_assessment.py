@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from assessment.sampling import stratified_sample
 from assessment.simulation import Simulation
 from engine.config import PROJECT_ROOT
-from engine.runtime.deployment import deploy_files
+from engine.scheduler.deployment import deploy_files
 
 pytestmark = [pytest.mark.slow, pytest.mark.controlled_clock("2021-10-01T00:00:00+08:00")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from assessment.cycle_definitions import CycleDefinition, cycle_definition
 from engine.config import PROJECT_ROOT
 from engine.persistence.models import Definition
-from engine.runtime.deployment import deploy_files
+from engine.scheduler.deployment import deploy_files
 
 PROCESSES = PROJECT_ROOT / "processes"
 ANNUAL_STAGES = {

@@ -3,7 +3,7 @@ November date, deploys, sees the new version; a refused deployment is shown at i
 from __future__ import annotations
 
 from engine.config import PROJECT_ROOT
-from engine.runtime.deployment import deploy_files
+from engine.scheduler.deployment import deploy_files
 
 PROCESSES = PROJECT_ROOT / "processes"
 

@@ -3,7 +3,7 @@ diagram with its elements marked, the definitions list, and a decision table in 
 from __future__ import annotations
 
 from engine.config import PROJECT_ROOT
-from engine.runtime.deployment import deploy_files
+from engine.scheduler.deployment import deploy_files
 
 
 

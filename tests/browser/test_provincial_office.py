@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.config import PROJECT_ROOT
-from engine.runtime.deployment import deploy_files
+from engine.scheduler.deployment import deploy_files
 from assessment.simulation import Simulation
 
 pytestmark = pytest.mark.controlled_clock("2021-10-01T00:00:00+08:00")

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from engine.auth.users import create_user
 from engine.persistence.models import AuditEvent, Task, Timer
 from engine.runtime import commands
-from engine.runtime.deployment import deploy_files
+from engine.scheduler.deployment import deploy_files
 from engine.runtime.principal import SYSTEM
 
 from ..conftest import FIXTURES, free_port
