@@ -20,10 +20,10 @@ from webhooks import inbound
 
 from engine.auth.users import create_user
 from engine.errors import Conflict, Forbidden, KaopingError
-from engine.persistence import queries, timer_rows
+from engine.persistence import timer_rows
 from engine.persistence.models import Instance, MessageWait, User
 from engine.persistence.webhook_models import InboundEndpoint
-from engine.runtime import access, commands
+from engine.runtime import access, commands, listings
 from engine.runtime.principal import Principal
 from engine.scheduler.drain import drain, move_clock
 
@@ -94,7 +94,7 @@ class Simulation:
     def _work(self) -> int:
         done = self._answer_third_party()
         with self.rt.db.read() as session:
-            tasks = queries.list_tasks(session, Principal("sim", is_admin=True), limit=1000).items
+            tasks = listings.list_tasks(session, Principal("sim", is_admin=True), limit=1000).items
         for task in tasks:
             if not self.leave(task):  # tests hold some tasks back to do them through the API
                 done += self._complete(task)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from ..persistence import queries
-from ..runtime import access, commands, lifecycle
+from ..runtime import access, commands, lifecycle, listings
 from . import views
 from .context import principal, runtime
 from .schemas import (EventPage, InstanceListArgs, InstancePage, InstanceSchema, PageArgs,
@@ -46,8 +46,9 @@ def startable(args):
     """The definitions the caller may start (their key, latest version and name): what a
     participant needs of definitions to start an instance, and nothing more."""
     with runtime().db.read() as session:
-        page = queries.startable_definitions(session, principal(), limit=queries.limit_of(args["limit"]),
-                                             after=args["after"])
+        page = listings.startable_definitions(session, principal(),
+                                              limit=queries.limit_of(args["limit"]),
+                                              after=args["after"])
         return {"items": page.items, "next": page.next}
 
 

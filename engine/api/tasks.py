@@ -7,7 +7,7 @@ from ..definitions.cache import LoadedDefinition
 from ..errors import Invalid
 from ..persistence import queries
 from ..persistence.models import Instance
-from ..runtime import access, commands
+from ..runtime import access, commands, listings
 from . import views
 from .context import principal, runtime
 from .schemas import CompleteRequest, TaskDetailSchema, TaskListArgs, TaskPage, TaskSchema
@@ -20,9 +20,9 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Task
 @blp.response(200, TaskPage)
 def index(args):
     with runtime().db.read() as session:
-        page = queries.list_tasks(session, principal(), state=args["state"],
-                                  instance=args["instance"], assigned=args["assigned"],
-                                  limit=queries.limit_of(args["limit"]), after=args["after"])
+        page = listings.list_tasks(session, principal(), state=args["state"],
+                                   instance=args["instance"], assigned=args["assigned"],
+                                   limit=queries.limit_of(args["limit"]), after=args["after"])
         return {"items": [views.task(t) for t in page.items], "next": page.next}
 
 

@@ -8,9 +8,8 @@ from flask import (Blueprint, abort, g, make_response, redirect, render_template
 from ..api.context import runtime
 from ..auth.users import user_for_password
 from ..errors import KaopingError, NotFound, Unauthorized
-from ..persistence import queries
 from ..persistence.models import Instance
-from ..runtime import access, commands
+from ..runtime import access, commands, listings
 from . import i18n, session as web_session
 
 blp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -76,7 +75,7 @@ def inbox():
     me = _signed_in()
     rt = runtime()
     with rt.db.read() as session:
-        tasks = queries.list_tasks(session, me, limit=1000).items
+        tasks = listings.list_tasks(session, me, limit=1000).items
     now = rt.clock.now()
     # Overdue first, then by due date, then the oldest: what needs doing first is on top.
     tasks = sorted(tasks, key=lambda t: (not (t.due_at and t.due_at < now),
