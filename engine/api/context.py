@@ -1,22 +1,28 @@
-"""What a view needs from the request: the runtime of this app and the authenticated caller.
-Authentication happens once, before every request, in `authenticate`."""
+"""What a view needs from the request: the runtime of this app and the authenticated caller,
+for the API's views and the page's alike (the page sits above the API and imports this; the
+API never imports the page). Authentication happens once, before every request: in
+`authenticate` for the API, by token or by the page's session cookie (`page_principal`)."""
 from __future__ import annotations
 
-from flask import current_app, g, request
-from flask_wtf.csrf import validate_csrf
+from flask import current_app, g, request, session
+from flask_wtf.csrf import CSRFProtect, validate_csrf
 from wtforms.validators import ValidationError
 
-from ..auth.users import principal_for_token
+from ..auth.users import principal_for_token, principal_for_username
 from ..errors import Forbidden, Unauthorized
 from ..runtime import access
 from ..runtime.principal import Principal
 from ..runtime.runtime import Runtime
-from ..web.session import page_principal
 
 # Endpoints anyone may call (API.md): health, the OpenAPI document, signing in, and inbound
 # webhooks, which carry signatures instead of tokens (checked in webhooks/inbound.py).
 PUBLIC_ENDPOINTS = frozenset({"meta.health", "api-docs.openapi_json", "auth.token", "static",
                               "inbound.receive"})
+# Who signed in to the page, in its session cookie (web/session.py signs in and out).
+SESSION_USER = "user"
+# The app's one CSRF guard: Flask-WTF checks the page's forms with it; the API's blueprints are
+# exempt from that form check (api/__init__.py), `authenticate` checking the header instead.
+csrf = CSRFProtect()
 
 
 def runtime() -> Runtime:
@@ -52,3 +58,14 @@ def authenticate() -> None:
             validate_csrf(request.headers.get("X-CSRFToken"))
         except ValidationError:
             raise Forbidden("the page's CSRF token is missing or wrong", code="csrf") from None
+
+
+def page_principal(conn) -> Principal | None:
+    """Who the page's session cookie says signed in, if they still exist."""
+    username = session.get(SESSION_USER)
+    if not username:
+        return None
+    principal = principal_for_username(conn, username)
+    if principal is None:
+        session.clear()
+    return principal

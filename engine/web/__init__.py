@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import i18n
-from .session import csrf, init_sessions
+from . import definitions, i18n, instances, pages
+from .session import init_sessions
 
 
 def init_web(app: Flask, settings) -> None:
-    from . import definitions, instances, pages
     init_sessions(app, settings)
     extensions = app.extensions["kaoping"].extensions
     for blueprint in (pages.blp, instances.blp, definitions.blp, *extensions.page_blueprints()):
@@ -23,10 +22,3 @@ def init_web(app: Flask, settings) -> None:
         assets = vendor.ASSETS
     app.jinja_env.globals["assets"] = assets
     app.jinja_env.filters["bi"] = i18n.bi
-
-
-def exempt_api(blueprints) -> None:
-    """The API authenticates each request (tokens, or the page's cookie plus its CSRF header,
-    checked in api/context.py), so Flask-WTF's form check stays off it."""
-    for blueprint in blueprints:
-        csrf.exempt(blueprint)

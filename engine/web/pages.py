@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import (Blueprint, abort, g, make_response, redirect, render_template, request,
                    url_for)
 
-from ..api.context import runtime
+from ..api.context import page_principal, runtime
 from ..auth.users import user_for_password
 from ..errors import KaopingError, NotFound, Unauthorized
 from ..persistence.models import Instance
@@ -21,7 +21,7 @@ def who_and_which_language():
     g.lang = i18n.language()
     if not request.path.startswith(("/api/", "/vendor/", "/static/")):  # the pages
         with runtime().db.connect() as conn:
-            g.principal = web_session.page_principal(conn)
+            g.principal = page_principal(conn)
 
 
 @blp.after_app_request

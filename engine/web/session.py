@@ -6,14 +6,11 @@ from __future__ import annotations
 import hashlib
 
 from flask import Flask, g, session
-from flask_wtf.csrf import CSRFProtect
 
 from webhooks.secrets import SecretBox
 
-from ..auth.users import principal_for_username
+from ..api.context import SESSION_USER, csrf
 from ..runtime.principal import Principal
-
-csrf = CSRFProtect()
 
 
 def init_sessions(app: Flask, settings) -> None:
@@ -30,22 +27,12 @@ def init_sessions(app: Flask, settings) -> None:
 
 def sign_in(username: str) -> None:
     session.clear()
-    session["user"] = username
+    session[SESSION_USER] = username
     session.permanent = False
 
 
 def sign_out() -> None:
     session.clear()
-
-
-def page_principal(conn) -> Principal | None:
-    username = session.get("user")
-    if not username:
-        return None
-    principal = principal_for_username(conn, username)
-    if principal is None:
-        session.clear()
-    return principal
 
 
 def current() -> Principal | None:
