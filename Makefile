@@ -61,7 +61,10 @@ run: setup
 chromium:
 	sh scripts/install-chromium.sh
 
+# The import layers first (pyproject.toml's [tool.importlinter]): they take seconds and fail
+# before the suite would start, and `make test` stays the one command that checks everything.
 test: setup chromium
+	$(BIN)/lint-imports
 	KAOPING_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
 bench: setup
