@@ -4,16 +4,18 @@ message waits) and never deserialize a workflow."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import (Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint)
+from sqlalchemy import (Boolean, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .types import BigId, Json, UtcDateTime
 
 
 class Base(DeclarativeBase):
-    pass
+    # Every model is mapped to a Table (no model maps a join or a select), so `Model.__table__`
+    # is typed as the Table that insert/update/delete take, not DeclarativeBase's FromClause.
+    __table__: ClassVar[Table]
 
 
 class Definition(Base):

@@ -6,10 +6,10 @@ import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
-from sqlalchemy import and_, or_
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..errors import BadRequest
 
@@ -34,22 +34,24 @@ def cursor(*values: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode()
 
 
-def uncursor(text: str | None) -> list | None:
+def uncursor(text: str | None) -> list[Any] | None:
     if not text:
         return None
     try:
-        return json.loads(base64.urlsafe_b64decode(text.encode()))
+        position: list[Any] = json.loads(base64.urlsafe_b64decode(text.encode()))
+        return position
     except ValueError:
         raise BadRequest("malformed cursor", code="bad_cursor") from None
 
 
-def page_of(rows: list, limit: int, key) -> Page:
+def page_of(rows: list[Any], limit: int, key: Callable[[Any], Sequence[Any]]) -> Page:
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, cursor(*key(rows[-1])) if more and rows else None)
 
 
-def keyset_page(session: Session, query, columns: list, limit: int, after: str | None) -> Page:
+def keyset_page(session: Session, query: Select[Any], columns: list[InstrumentedAttribute[Any]],
+                limit: int, after: str | None) -> Page:
     """A page in the stable order of `columns`, resumed after the cursor's values."""
     position = uncursor(after)
     if position:
@@ -57,17 +59,17 @@ def keyset_page(session: Session, query, columns: list, limit: int, after: str |
             values = [_restore(column, value) for column, value in zip(columns, position, strict=True)]
         except (TypeError, ValueError):
             raise BadRequest("malformed cursor", code="bad_cursor") from None
-        first = columns[0] > values[0]
+        first: ColumnElement[bool] = columns[0] > values[0]
         query = query.where(first if len(columns) == 1 else
                             or_(first, and_(columns[0] == values[0], columns[1] > values[1])))
     rows = session.scalars(query.order_by(*columns).limit(limit + 1)).all()
     return page_of(list(rows), limit, lambda row: tuple(_plain(getattr(row, c.key)) for c in columns))
 
 
-def _restore(column, value):
+def _restore(column: InstrumentedAttribute[Any], value: Any) -> Any:
     kind = getattr(column.type, "impl", column.type).python_type  # a TypeDecorator says `object`
     return datetime.fromisoformat(value) if kind is datetime else kind(value)
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value

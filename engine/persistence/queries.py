@@ -4,7 +4,7 @@ lists whose rows depend on who asks are the runtime's (runtime/listings.py), bes
 rules they apply."""
 from __future__ import annotations
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ScalarResult, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from .models import AuditEvent, Definition, Instance, Timer
@@ -35,7 +35,7 @@ def list_events(session: Session, instance_id: str, *, limit: int = 100,
     return keyset_page(session, query, [AuditEvent.id], limit, after)
 
 
-def all_events(session: Session, instance_id: str | None = None):
+def all_events(session: Session, instance_id: str | None = None) -> ScalarResult[AuditEvent]:
     """Every audit row, oldest first, streamed (for the JSON-lines export)."""
     query = select(AuditEvent).order_by(AuditEvent.id)
     if instance_id:
@@ -43,7 +43,7 @@ def all_events(session: Session, instance_id: str | None = None):
     return session.scalars(query.execution_options(yield_per=1000))
 
 
-def latest_versions():
+def latest_versions() -> Select[Definition]:
     top = (select(Definition.key, func.max(Definition.version).label("version"))
            .group_by(Definition.key).subquery())
     return select(Definition).join(top, and_(Definition.key == top.c.key,

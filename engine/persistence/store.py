@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Iterable
+from typing import Any, Iterable
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, select, update
 
 from ..errors import Conflict
 from .models import AuditEvent, Instance, MessageWait, OutboxMessage, Task, TaskCandidate, WorkflowState
@@ -25,8 +25,8 @@ class InstanceRecord:
     version: int
     business_key: str | None
     status: str
-    variables: dict
-    error: dict | None
+    variables: dict[str, Any]
+    error: dict[str, Any] | None
     started_by: str | None
     lock_version: int
     deferred_count: int
@@ -42,15 +42,15 @@ class TaskRecord:
     element_id: str
     name: str | None
     lane: str | None
-    candidate_groups: list
-    candidate_users: list
-    excluded_groups: list
+    candidate_groups: list[str]
+    candidate_users: list[str]
+    excluded_groups: list[str]
     assignee: str | None
     due_at: datetime | None
     form_key: str | None
     state: str
-    data: dict
-    result: dict | None
+    data: dict[str, Any]
+    result: dict[str, Any] | None
     deferred_seq: int | None
     created_at: datetime
     completed_at: datetime | None
@@ -98,12 +98,12 @@ _INSERT_EVENTS, _INSERT_OUTBOX, _INSERT_WAITS = insert(audit_events), insert(out
 _WAITS = select(waits.c.message_name).where(waits.c.instance_id == bindparam("instance_id"))
 
 
-def _instance(row) -> InstanceRecord:
+def _instance(row: Row[Any]) -> InstanceRecord:
     values = row._mapping
     return InstanceRecord(**{f.name: values[f.name] for f in fields(InstanceRecord)})
 
 
-def task_record(row) -> TaskRecord:
+def task_record(row: Row[Any]) -> TaskRecord:
     values = row._mapping
     return TaskRecord(**{f.name: values[f.name] for f in fields(TaskRecord)})
 
@@ -127,10 +127,10 @@ def load_state(conn: Connection, instance_id: str) -> tuple[str, str]:
 
 def ready_siblings(conn: Connection, instance_id: str, element_id: str) -> int:
     """How many copies of the element are ready, counted up to two."""
-    return conn.execute(_READY_SIBLINGS, {"instance_id": instance_id, "element_id": element_id}).scalar()
+    return conn.execute(_READY_SIBLINGS, {"instance_id": instance_id, "element_id": element_id}).scalar_one()
 
 
-def deferred_completions(conn: Connection, instance_id: str) -> list:
+def deferred_completions(conn: Connection, instance_id: str) -> list[Row[Any]]:
     return list(conn.execute(_DEFERRED, {"instance_id": instance_id}))
 
 
@@ -231,7 +231,7 @@ def set_waiting_messages(conn: Connection, instance_id: str, business_key: str |
                                       "business_key": business_key} for name in sorted(new)])
 
 
-def append_events(conn: Connection, events: list[dict], messages: list[dict]) -> None:
+def append_events(conn: Connection, events: list[dict[str, Any]], messages: list[dict[str, Any]]) -> None:
     if events:
         conn.execute(_INSERT_EVENTS, events)
     if messages:

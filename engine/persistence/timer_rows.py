@@ -3,9 +3,9 @@ that makes it due and removed in the step that fires or cancels it."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable
+from typing import Any, Iterable
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 
 from .models import Timer
 
@@ -32,7 +32,7 @@ def waiting(conn: Connection, instance_id: str) -> dict[str, tuple[int, datetime
             for row in conn.execute(_OF_INSTANCE, {"instance_id": instance_id})}
 
 
-def add(conn: Connection, rows: list[dict]) -> None:
+def add(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if rows:
         conn.execute(_INSERT, rows)
 
@@ -63,12 +63,12 @@ def remove_starts(conn: Connection, definition_key: str) -> None:
                                       timers.c.kind == "start"))
 
 
-def due(conn: Connection, now: datetime, limit: int) -> list:
+def due(conn: Connection, now: datetime, limit: int) -> list[Row[Any]]:
     """The scheduler's scan: one range query on the due-time index."""
     return list(conn.execute(_DUE, {"now": now, "limit": limit}))
 
 
-def get(conn: Connection, timer_id: int):
+def get(conn: Connection, timer_id: int) -> Row[Any] | None:
     return conn.execute(_GET, {"timer_id": timer_id}).first()
 
 
@@ -76,12 +76,12 @@ def next_due(conn: Connection) -> datetime | None:
     return conn.execute(_NEXT).scalar()
 
 
-def lock_start(conn: Connection, timer_id: int, *, skip_locked: bool):
+def lock_start(conn: Connection, timer_id: int, *, skip_locked: bool) -> Row[Any] | None:
     """A start occurrence, claimed for this transaction; None if gone, or if held by another
     scheduler and `skip_locked` (PostgreSQL; SQLite's write transaction is already exclusive)."""
     return conn.execute(_LOCK_START_OR_SKIP if skip_locked else _LOCK_START,
                         {"timer_id": timer_id}).first()
 
 
-def due_of_instance(conn: Connection, instance_id: str, now: datetime) -> list:
+def due_of_instance(conn: Connection, instance_id: str, now: datetime) -> list[Row[Any]]:
     return list(conn.execute(_DUE_OF_INSTANCE, {"instance_id": instance_id, "now": now}))

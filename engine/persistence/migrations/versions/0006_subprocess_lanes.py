@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -65,7 +66,7 @@ def upgrade() -> None:
             _reroute_waiting_tasks(conn, row.id, changes, now)
 
 
-def _reroute_waiting_tasks(conn, definition_id: str, changes: dict[str, LaneChange],
+def _reroute_waiting_tasks(conn: sa.Connection, definition_id: str, changes: dict[str, LaneChange],
                            now: datetime) -> None:
     waiting = conn.execute(
         sa.select(_tasks.c.id, _tasks.c.instance_id, _tasks.c.element_id, _tasks.c.lane,
@@ -77,7 +78,7 @@ def _reroute_waiting_tasks(conn, definition_id: str, changes: dict[str, LaneChan
         change = changes[task.element_id]
         if task.lane != change.old:
             continue
-        values: dict = {"lane": change.new}
+        values: dict[str, Any] = {"lane": change.new}
         # groups from a candidateGroups expression were never the lane's: they stay
         if change.routes and list(task.candidate_groups or []) == [change.old]:
             values["candidate_groups"] = [change.new] if change.new else []
