@@ -11,6 +11,7 @@ from typing import Mapping
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 
 from ..errors import NotFound
@@ -26,8 +27,8 @@ class LoadedDefinition:
     id: str
     key: str
     version: int
-    spec: object
-    subprocess_specs: dict
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
     forms: dict[str, dict]
     start_groups: tuple[str, ...]
     catches_messages: bool

@@ -93,7 +93,7 @@ def _spiff_dialect(target: type) -> bool:
 
 
 class StateSerializer:
-    def __init__(self):
+    def __init__(self) -> None:
         self._inner = BpmnWorkflowSerializer(_registry())
         self.version = self._inner.VERSION
         self.registry = self._inner.registry
@@ -114,7 +114,8 @@ class StateSerializer:
     def workflow_to_text(self, workflow: BpmnWorkflow) -> str:
         return self._dumps(lambda: self._inner.to_dict(workflow))
 
-    def workflow_from_text(self, text: str, version: str, spec, subprocess_specs) -> BpmnWorkflow:
+    def workflow_from_text(self, text: str, version: str, spec: BpmnProcessSpec,
+                           subprocess_specs: dict[str, BpmnProcessSpec]) -> BpmnWorkflow:
         dct = json.loads(text)
         if version != self.version:
             dct[self._inner.VERSION_KEY] = version

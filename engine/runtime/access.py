@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Connection, and_, exists, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import Forbidden, NotFound
 from ..persistence.models import Instance, Task, TaskCandidate
+from ..persistence.store import TaskRecord
 from .principal import Principal
 
 
@@ -92,12 +93,12 @@ def open_tasks(session: Session, principal: Principal, instance_id: str) -> list
 
 # --- tasks: acting -------------------------------------------------------------------------------
 
-def recused(principal: Principal, task) -> bool:
+def recused(principal: Principal, task: TaskRecord | Task) -> bool:
     """A member of a group the task excludes may not do it (回避 / recusal)."""
     return bool(principal.groups.intersection(getattr(task, "excluded_groups", None) or []))
 
 
-def may_do(principal: Principal, task) -> bool:
+def may_do(principal: Principal, task: TaskRecord | Task) -> bool:
     """Whether the task is the caller's to do, held by nobody else aside: they are not recused
     (which binds administrators too, Art. 11), and they are an administrator or a candidate."""
     if recused(principal, task):
@@ -106,7 +107,7 @@ def may_do(principal: Principal, task) -> bool:
             or bool(principal.groups.intersection(task.candidate_groups or [])))
 
 
-def require_candidate(principal: Principal, task) -> None:
+def require_candidate(principal: Principal, task: TaskRecord | Task) -> None:
     if recused(principal, task):
         raise Forbidden("you may not do this task: it concerns your own unit (回避 / recusal)",
                         code="recused")
@@ -114,14 +115,14 @@ def require_candidate(principal: Principal, task) -> None:
         raise Forbidden("this task is not routed to you", code="not_a_candidate")
 
 
-def require_unclaimed_by_others(principal: Principal, task) -> None:
+def require_unclaimed_by_others(principal: Principal, task: TaskRecord | Task) -> None:
     """A claim makes a task its holder's alone until unclaimed: nobody else claims or completes
     it, administrators included."""
     if task.assignee is not None and task.assignee != principal.username:
         raise Forbidden(f"task is claimed by {task.assignee}", code="claimed_by_other")
 
 
-def require_may_unclaim(principal: Principal, task) -> None:
+def require_may_unclaim(principal: Principal, task: TaskRecord | Task) -> None:
     """A claim is given back by its holder, or taken back by an administrator (someone away
     must not block a task)."""
     if not principal.is_admin:
@@ -151,7 +152,7 @@ def readable_instance(session: Session, principal: Principal, instance_id: str) 
     return row
 
 
-def require_instance_admin(conn, principal: Principal, instance_id: str) -> None:
+def require_instance_admin(conn: Connection, principal: Principal, instance_id: str) -> None:
     """Cancel, suspend, resume and retry are administrators'. As with tasks, an unknown id is
     404 for everyone and an instance that exists is 403 for anyone else."""
     if principal.is_admin:

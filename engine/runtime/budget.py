@@ -18,7 +18,8 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import ParallelMultiInst
 from ..clock import monotonic
 
 
-class StepBudgetExceeded(WorkflowTaskException):
+# SpiffWorkflow has no type hints: its exception is Any to mypy, and subclassing it is the point.
+class StepBudgetExceeded(WorkflowTaskException):  # type: ignore[misc]
     """The step ran more tasks, or for longer, than a step may."""
 
 
@@ -46,7 +47,7 @@ def bound_cardinality(engine: PythonScriptEngine, max_tasks: int) -> None:
     is created (SpiffWorkflow creates them all in one go, with no point to stop in between)."""
     evaluate = engine.evaluate
 
-    def bounded(task, expression, external_context=None):
+    def bounded(task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
         value = evaluate(task, expression, external_context)
         spec = task.task_spec
         if (isinstance(spec, ParallelMultiInstanceTask) and spec.data_input is None
@@ -56,4 +57,4 @@ def bound_cardinality(engine: PythonScriptEngine, max_tasks: int) -> None:
                 task=task)
         return value
 
-    engine.evaluate = bounded  # type: ignore[method-assign]
+    engine.evaluate = bounded

@@ -1,10 +1,10 @@
 """The commands that change an instance. Each is a thin rule over one unit of work."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 from uuid import UUID
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from SpiffWorkflow.util.task import TaskState
 
@@ -13,6 +13,7 @@ from forms.validation import FormInvalid, validate_submission
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..persistence import store, timer_rows
 from ..persistence.models import Definition, Instance
+from ..definitions.cache import LoadedDefinition
 from ..persistence.store import TaskRecord
 from . import access, deferral, task_hooks
 from .principal import Principal
@@ -21,7 +22,7 @@ from .unit_of_work import ANY_STATUS, Step, new_instance, on_instance
 
 
 def start(rt: Runtime, actor: Principal, key: str, *, version: int | None = None,
-          business_key: str | None = None, variables: dict | None = None) -> Step:
+          business_key: str | None = None, variables: dict[str, Any] | None = None) -> Step:
     try:
         with rt.db.transaction() as conn:
             row = _definition(conn, key, version)
@@ -33,8 +34,8 @@ def start(rt: Runtime, actor: Principal, key: str, *, version: int | None = None
         raise _duplicate(key, business_key) from None
 
 
-def start_in(rt: Runtime, conn, actor: Principal, definition, business_key: str | None,
-             variables: dict, before: Callable[[Step], None] | None = None) -> Step:
+def start_in(rt: Runtime, conn: Connection, actor: Principal, definition: LoadedDefinition,
+             business_key: str | None, variables: dict[str, Any], before: Callable[[Step], None] | None = None) -> Step:
     """Starts an instance inside the caller's transaction (the API's, or the scheduler's
     together with its claim on a start occurrence)."""
     if business_key is not None and business_key_taken(conn, definition.key, business_key):
@@ -50,7 +51,7 @@ def start_in(rt: Runtime, conn, actor: Principal, definition, business_key: str 
     return step
 
 
-def business_key_taken(conn, key: str, business_key: str) -> bool:
+def business_key_taken(conn: Connection, key: str, business_key: str) -> bool:
     return conn.execute(_TAKEN, {"key": key, "business_key": business_key}).first() is not None
 
 
@@ -67,7 +68,7 @@ _TAKEN = select(Instance.id).where(Instance.definition_key == bindparam("key"),
                                    Instance.business_key == bindparam("business_key"))
 
 
-def _definition(conn, key: str, version: int | None):
+def _definition(conn: Connection, key: str, version: int | None) -> Row[str, int]:
     query = _VERSION if version else _LATEST
     row = conn.execute(query, {"key": key, "version": version} if version else {"key": key}).first()
     if row is None:
@@ -76,7 +77,7 @@ def _definition(conn, key: str, version: int | None):
     return row
 
 
-def _task_instance(conn, task_id: str) -> str:
+def _task_instance(conn: Connection, task_id: str) -> str:
     instance_id = store.instance_of_task(conn, task_id)
     if instance_id is None:
         raise NotFound(f"task {task_id} not found", code="task_not_found")
@@ -87,6 +88,8 @@ def _ready_task(step: Step, task_id: str) -> TaskRecord:
     """Refusals in the order that tells the caller the most they may know: not theirs (403),
     already done (409), instance not running (409)."""
     task = store.get_task(step.conn, task_id)
+    if task is None:  # its instance was found by it, in this transaction: never, in practice
+        raise NotFound(f"task {task_id} not found", code="task_not_found")
     access.require_candidate(step.actor, task)
     if task.state != "ready":
         raise Conflict(f"task is {task.state}", code="task_not_ready")
@@ -94,7 +97,7 @@ def _ready_task(step: Step, task_id: str) -> TaskRecord:
     return task
 
 
-def complete(rt: Runtime, actor: Principal, task_id: str, data: dict) -> TaskRecord:
+def complete(rt: Runtime, actor: Principal, task_id: str, data: dict[str, Any]) -> TaskRecord:
     with on_instance(rt, lambda conn: _task_instance(conn, task_id), actor, allow=ANY_STATUS) as step:
         task = _ready_task(step, task_id)
         access.require_unclaimed_by_others(actor, task)
@@ -105,7 +108,9 @@ def complete(rt: Runtime, actor: Principal, task_id: str, data: dict) -> TaskRec
         if step.instance.status != "running":
             # Loading applied the stage's recorded units and one failed: the incident is
             # kept, and this completion is not applied on top of it.
-            return store.get_task(step.conn, task_id)
+            current = store.get_task(step.conn, task_id)
+            assert current is not None  # _ready_task read it in this transaction
+            return current
         if not deferred and (spiff_task is None or not spiff_task.has_state(TaskState.READY)):
             raise Conflict("task is no longer ready", code="task_not_ready")
         task.assignee = task.assignee or actor.username
@@ -117,6 +122,7 @@ def complete(rt: Runtime, actor: Principal, task_id: str, data: dict) -> TaskRec
         if deferred:
             deferral.defer(step, task, cleaned)
             return task
+        assert spiff_task is not None  # not deferred: found and ready, or refused above
         task.result = cleaned
         store.complete_task(step.conn, task)
         timer_rows.remove_task_due_dates(step.conn, [task.id] if task.due_at else [])
@@ -125,7 +131,7 @@ def complete(rt: Runtime, actor: Principal, task_id: str, data: dict) -> TaskRec
     return task
 
 
-def _validated(step: Step, task: TaskRecord, data: dict) -> dict:
+def _validated(step: Step, task: TaskRecord, data: dict[str, Any]) -> dict[str, Any]:
     if not task.form_key:
         return data
     form = step.definition.forms.get(task.form_key)

@@ -19,15 +19,20 @@ and fails, as in SpiffWorkflow, at its own completion. Which units those are is 
 spec once per version (definitions/deferrable.py); recording and replaying them is here."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from ..persistence import store, timer_rows
 from ..persistence.store import TaskRecord
 
+if TYPE_CHECKING:  # unit_of_work imports this module
+    from .unit_of_work import Step
 
-def may_defer(step, task: TaskRecord, cleaned: dict) -> bool:
+
+def may_defer(step: Step, task: TaskRecord, cleaned: dict[str, Any]) -> bool:
     """Whether this completion may be recorded without the workflow: siblings remain."""
     deferrable = step.definition.deferrable
     if task.element_id not in deferrable or step.loaded:
@@ -39,7 +44,7 @@ def may_defer(step, task: TaskRecord, cleaned: dict) -> bool:
     return store.ready_siblings(step.conn, step.instance.id, task.element_id) > 1
 
 
-def defer(step, task: TaskRecord, cleaned: dict) -> None:
+def defer(step: Step, task: TaskRecord, cleaned: dict[str, Any]) -> None:
     """Records the completion (the task row, its data, its order) for the next replay."""
     task.result, task.deferred_seq = cleaned, step.instance.lock_version
     store.complete_task(step.conn, task)
@@ -47,7 +52,7 @@ def defer(step, task: TaskRecord, cleaned: dict) -> None:
     step.instance.deferred_count += 1
 
 
-def replay(step, workflow) -> None:
+def replay(step: Step, workflow: BpmnWorkflow) -> None:
     """Applies recorded unit completions to a freshly loaded workflow, oldest first. If one
     fails (units recorded by an engine that deferred more than it should), the error is the
     caller's to turn into an incident; the units not applied are then ready again in the

@@ -6,9 +6,10 @@ from SpiffWorkflow.util.task import TaskState
 
 from ..persistence import store
 from ..persistence.models import Instance
+from .runtime import Runtime
 
 
-def element_states(rt, instance_id: str) -> dict[str, list[str]]:
+def element_states(rt: Runtime, instance_id: str) -> dict[str, list[str]]:
     with rt.db.connect() as conn:
         instance = conn.execute(Instance.__table__.select().where(Instance.id == instance_id)).first()
         if instance is None:

@@ -29,7 +29,8 @@ def _no_number(_constant: str) -> None:
     return None
 
 
-def public_data(data: dict) -> dict:
+def public_data(data: dict[str, Any]) -> dict[str, Any]:
     """Task data without callables and private keys, as users and auditors should see it."""
-    return jsonable({k: v for k, v in (data or {}).items()
-                     if not callable(v) and not str(k).startswith("_")})
+    public: dict[str, Any] = jsonable({k: v for k, v in (data or {}).items()
+                                       if not callable(v) and not str(k).startswith("_")})
+    return public

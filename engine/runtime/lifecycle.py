@@ -3,7 +3,7 @@ incident (optionally onto a newer version of its definition, once the fault is f
 from __future__ import annotations
 
 from sqlalchemy import select
-from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
+from SpiffWorkflow.bpmn.util.diff import WorkflowDiff, diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
 from ..errors import Conflict, NotFound
@@ -80,6 +80,6 @@ def _migrate(step: Step, version: int) -> None:
     step.definition = target
 
 
-def _movable(diff) -> bool:
+def _movable(diff: WorkflowDiff) -> bool:
     """Finished history may refer to removed elements; unfinished work may not."""
     return not [t for t in diff.removed if not t.has_state(TaskState.FINISHED_MASK)]

@@ -3,8 +3,12 @@ instances the waiting-message projection says are waiting for them; or, when nob
 and a ttl was asked for, kept (`buffered_messages`) until a catcher comes or the ttl runs out."""
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, insert, or_, select
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Row, delete, exists, insert, or_, select
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as AnyMessage
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessage
 # The spiff dialect's class: event definitions only match their own class.
@@ -17,14 +21,14 @@ from ..persistence.models import Instance, MessageWait
 from ..persistence.webhook_models import BufferedMessage
 from .principal import Principal
 from .runtime import Runtime
-from .unit_of_work import NOT_INCIDENTS, on_instance
+from .unit_of_work import NOT_INCIDENTS, Step, on_instance
 
 INTEGRATION_GROUP = "integration"
 buffered = BufferedMessage.__table__
 
 
 def correlate(rt: Runtime, actor: Principal, name: str, *, business_key: str | None = None,
-              correlation: dict | None = None, payload: dict | None = None,
+              correlation: dict[str, Any] | None = None, payload: dict[str, Any] | None = None,
               ttl: str | None = None) -> tuple[int, bool]:
     """→ (how many instances caught it, whether it was kept for a later catcher)."""
     if not actor.is_admin and INTEGRATION_GROUP not in actor.groups:
@@ -39,7 +43,7 @@ def correlate(rt: Runtime, actor: Principal, name: str, *, business_key: str | N
     return 0, True
 
 
-def deliver(rt: Runtime, actor: Principal, message: dict, *, buffered_id: int | None = None) -> int:
+def deliver(rt: Runtime, actor: Principal, message: dict[str, Any], *, buffered_id: int | None = None) -> int:
     """Delivers to every waiting instance that matches; each instance is its own transaction, so
     one instance's incident never undoes another's delivery. A buffered message is consumed in
     the transaction of its first delivery."""
@@ -61,13 +65,14 @@ def deliver(rt: Runtime, actor: Principal, message: dict, *, buffered_id: int | 
     return delivered
 
 
-def buffer(rt: Runtime, message: dict, keep_for, *, source: str) -> int:
+def buffer(rt: Runtime, message: dict[str, Any], keep_for: timedelta, *, source: str) -> int:
     now = rt.clock.now()
     with rt.db.transaction() as conn:
-        return conn.execute(insert(buffered).values(
+        buffered_id: int = conn.execute(insert(buffered).values(
             name=message["name"], business_key=message["business_key"],
             correlation=message["correlation"], payload=message["payload"], source=source,
-            created_at=now, expires_at=now + keep_for).returning(buffered.c.id)).scalar()
+            created_at=now, expires_at=now + keep_for).returning(buffered.c.id)).scalar_one()
+        return buffered_id
 
 
 def deliver_buffered(rt: Runtime, actor: Principal) -> int:
@@ -86,7 +91,7 @@ def deliver_buffered(rt: Runtime, actor: Principal) -> int:
     return sum(deliver(rt, actor, _message(row), buffered_id=row.id) for row in rows)
 
 
-def _message(row) -> dict:
+def _message(row: Row[Any]) -> dict[str, Any]:
     return {"name": row.name, "business_key": row.business_key, "correlation": row.correlation or {},
             "payload": row.payload or {}}
 
@@ -95,7 +100,7 @@ class _NotCaught(Exception):
     pass
 
 
-def _events(workflow, message: dict) -> list[BpmnEvent]:
+def _events(workflow: BpmnWorkflow, message: dict[str, Any]) -> list[BpmnEvent]:
     """The message as each waiting catcher of its name can catch it. A catcher only catches an
     event of its own definition class, which is its document's dialect (definitions/dialects.py):
     one event per class that waits. Camunda's catcher takes the payload wrapped as a Camunda
@@ -113,7 +118,7 @@ def _events(workflow, message: dict) -> list[BpmnEvent]:
         BpmnEvent(MessageEventDefinition(message["name"]), message["payload"], message["correlation"])]
 
 
-def _catch(step, event) -> bool:
+def _catch(step: Step, event: BpmnEvent) -> bool:
     """False when the instance is not waiting for this message (SpiffWorkflow says so with its
     plain WorkflowException). Anything else raised while catching, such as a correlation or
     payload expression failing, is the instance's incident: the message did reach it."""

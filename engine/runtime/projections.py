@@ -2,8 +2,12 @@
 in the step's transaction, so readers answer from indexed rows and never load a workflow."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
 from ..definitions import task_properties
@@ -13,19 +17,22 @@ from ..persistence.store import TaskRecord
 from . import routing, timer_projection
 from .jsonable import public_data
 
+if TYPE_CHECKING:  # unit_of_work imports this module
+    from .unit_of_work import Step
 
-def refresh(step, *, new: bool = False) -> None:
+
+def refresh(step: Step, *, new: bool = False) -> None:
     refresh_tasks(step, new)
     refresh_messages(step, new)
     timer_projection.refresh(step, new)
 
 
-def ready_human_tasks(workflow) -> dict[str, object]:
+def ready_human_tasks(workflow: BpmnWorkflow) -> dict[str, SpiffTask]:
     return {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY)
             if task_properties.is_human(t.task_spec)}
 
 
-def refresh_tasks(step, new: bool) -> None:
+def refresh_tasks(step: Step, new: bool) -> None:
     if step.instance.status == "suspended":
         return  # its tasks stay listed, but nothing may be done with them until resumed
     ended = step.instance.status in ("completed", "cancelled")
@@ -48,7 +55,7 @@ def refresh_tasks(step, new: bool) -> None:
                           "due_at": record.due_at.isoformat() if record.due_at else None})
 
 
-def _task_record(step, spiff_task) -> TaskRecord | None:
+def _task_record(step: Step, spiff_task: SpiffTask) -> TaskRecord | None:
     """A ready task as the projection lists it; one reset to run again keeps its old id. If its
     routing or due date cannot be worked out (a faulty expression), the instance has an
     incident and the task waits, unlisted, for the retry."""
@@ -69,7 +76,7 @@ def _task_record(step, spiff_task) -> TaskRecord | None:
         completed_at=None, completed_by=None)
 
 
-def _input_data(spiff_task) -> dict:
+def _input_data(spiff_task: SpiffTask) -> dict[str, Any]:
     """The task's data as its form shows it. A unit of a multi-instance stage carries its own
     item; the whole collection it came from is left out, or a 145-unit stage would store the
     collection 145 times."""
@@ -81,7 +88,7 @@ def _input_data(spiff_task) -> dict:
     return data
 
 
-def refresh_messages(step, new: bool) -> None:
+def refresh_messages(step: Step, new: bool) -> None:
     waiting: set[str] = set()
     if step.instance.status in ("running", "suspended", "error"):
         waiting = {event.name for event in step.workflow.waiting_events()

@@ -5,11 +5,12 @@ or do is decided in access.py alone."""
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.task import Task as SpiffTask
 
 from ..definitions import task_properties
 
 
-def candidates(spiff_task, script_engine: PythonScriptEngine) -> tuple[list[str], list[str], list[str]]:
+def candidates(spiff_task: SpiffTask, script_engine: PythonScriptEngine) -> tuple[list[str], list[str], list[str]]:
     """(candidate groups, candidate users, excluded groups). An `excludeGroups` property names
     groups whose members may not do this copy (recusal: nobody checks their own prefecture)."""
     spec = spiff_task.task_spec
@@ -22,7 +23,7 @@ def candidates(spiff_task, script_engine: PythonScriptEngine) -> tuple[list[str]
     return groups, users or [], excluded or []
 
 
-def _evaluate(spiff_task, script_engine, expression: str | None) -> list[str] | None:
+def _evaluate(spiff_task: SpiffTask, script_engine: PythonScriptEngine, expression: str | None) -> list[str] | None:
     if not expression:
         return None
     value = script_engine.evaluate(spiff_task, expression)

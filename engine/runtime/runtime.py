@@ -30,10 +30,10 @@ class Runtime:
     script_engine: PythonScriptEngine
     # What the extensions add: script helpers (already in script_engine), task hooks, tables,
     # blueprints, commands and reference data (engine/extensions.py).
-    extensions: Extensions = field(default=None)
+    extensions: Extensions
     # The wall clock, whatever `clock` is: webhook signatures and retries are checked against
     # the receivers' clocks, never the controlled one (API.md).
-    wall: Clock = field(default=None)
+    wall: Clock
     # Fault injection for the crash tests: called after a step is applied, before it is saved.
     before_save: Callable[[], None] | None = field(default=None)
 

@@ -9,13 +9,22 @@ Then the extensions' task hooks (engine/extensions.py) read the properties they 
 same step and transaction."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from SpiffWorkflow.task import Task as SpiffTask
+
 from ..definitions import task_properties
+from ..definitions.cache import LoadedDefinition
 from ..errors import Invalid
+
+if TYPE_CHECKING:  # unit_of_work imports this module
+    from .unit_of_work import Step
 
 DECISIONS = ("approve", "return")
 
 
-def approval(definition, element_id: str, data: dict) -> dict | None:
+def approval(definition: LoadedDefinition, element_id: str,
+             data: dict[str, Any]) -> dict[str, Any] | None:
     """The gate decision in a completion, checked; None for a task that is no gate."""
     if "approval" not in definition.properties.get(element_id, {}):
         return None
@@ -30,7 +39,7 @@ def approval(definition, element_id: str, data: dict) -> dict | None:
             "gate": definition.properties[element_id]["approval"]}
 
 
-def after_run(step, task) -> None:
+def after_run(step: Step, task: SpiffTask) -> None:
     props = task_properties.properties(task.task_spec)
     if not props:
         return

@@ -3,13 +3,21 @@ them wait, with the due time SpiffWorkflow fixed for them; and task due dates.""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, Iterable
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.task import Task as SpiffTask
 
 from ..definitions import task_properties
 from ..definitions.timers import TIMER_DEFINITIONS, duration, instant, is_literal, value_of
 from ..persistence import timer_rows
+from ..persistence.store import TaskRecord
+
+if TYPE_CHECKING:  # unit_of_work imports this module (through projections)
+    from .unit_of_work import Step
 
 
-def refresh(step, new: bool) -> None:
+def refresh(step: Step, new: bool) -> None:
     if step.instance.status != "running":
         if not new:
             timer_rows.remove_for_instance(step.conn, step.instance.id)
@@ -26,8 +34,8 @@ def refresh(step, new: bool) -> None:
                                for task_id, (element, due) in waiting.items() if task_id not in known])
 
 
-def _waiting_timers(workflow) -> dict[str, tuple[str, datetime]]:
-    found = {}
+def _waiting_timers(workflow: BpmnWorkflow) -> dict[str, tuple[str, datetime]]:
+    found: dict[str, tuple[str, datetime]] = {}
     for task in workflow.event_manager.tasks.values():
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, TIMER_DEFINITIONS):
@@ -37,13 +45,13 @@ def _waiting_timers(workflow) -> dict[str, tuple[str, datetime]]:
     return found
 
 
-def _row(step, kind: str, task_id: str, element: str, due: datetime) -> dict:
+def _row(step: Step, kind: str, task_id: str, element: str, due: datetime) -> dict[str, Any]:
     return {"kind": kind, "definition_id": step.definition.id, "definition_key": step.definition.key,
             "version": step.definition.version, "instance_id": step.instance.id,
             "task_id": task_id, "element_id": element, "due_at": due}
 
 
-def due_date(step, spiff_task) -> datetime | None:
+def due_date(step: Step, spiff_task: SpiffTask) -> datetime | None:
     """A `dueDate` property: ISO 8601 text (a date-time, or a duration from now) or an
     expression over the task's data giving either."""
     expression = task_properties.properties(spiff_task.task_spec).get("dueDate")
@@ -55,6 +63,6 @@ def due_date(step, spiff_task) -> datetime | None:
     return instant(value, step.rt.clock.zone)
 
 
-def add_due_dates(step, records) -> None:
+def add_due_dates(step: Step, records: Iterable[TaskRecord]) -> None:
     timer_rows.add(step.conn, [_row(step, "due", r.id, r.element_id, r.due_at)
                                for r in records if r.due_at is not None])

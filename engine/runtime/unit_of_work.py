@@ -24,7 +24,7 @@ from ..definitions.cache import LoadedDefinition
 from ..definitions.timers import TIMER_DEFINITIONS, KaopingCycle
 from ..errors import Conflict, KaopingError, NotFound
 from ..persistence import store, timer_rows
-from ..persistence.store import InstanceRecord
+from ..persistence.store import InstanceRecord, TaskRecord
 from . import deferral, projections, task_hooks
 from .audit import Journal
 from .budget import StepBudget
@@ -66,9 +66,9 @@ class Step:
         self._workflow = workflow
         self.now = rt.clock.now()
         self.journal = Journal()
-        self.opened: list = []  # tasks this step made ready, for the caller's answer
+        self.opened: list[TaskRecord] = []  # tasks this step made ready, for the caller's answer
         self.budget = StepBudget(rt.settings.step_task_limit, rt.settings.step_time_limit)
-        self._running = None  # the task SpiffWorkflow is running, to name it in an incident
+        self._running: Task | None = None  # the task SpiffWorkflow is running, to name it in an incident
 
     @property
     def loaded(self) -> bool:
@@ -102,7 +102,7 @@ class Step:
     def require_status(self, *allowed: str) -> None:
         _require_status(self.instance, allowed)
 
-    def advance(self, action=None, *, task=None) -> None:
+    def advance(self, action: Callable[[], object] | None = None, *, task: Task | None = None) -> None:
         """Apply `action` (if any, acting on `task`) and run engine steps within the step's
         budget. Whatever SpiffWorkflow raises (a failing script, a rule of the sandbox, data it
         cannot merge, its own faults, the budget) becomes an incident on the instance, not an
@@ -121,11 +121,11 @@ class Step:
         except Exception as exc:  # noqa: BLE001 - whatever the library raises
             self.incident(exc, getattr(exc, "task", None) or _task_in(exc) or self._running)
 
-    def _charge(self, task) -> None:
+    def _charge(self, task: Task) -> None:
         self._running = task
         self.budget.charge(task)
 
-    def _observe(self, task) -> None:
+    def _observe(self, task: Task) -> None:
         task_hooks.after_run(self, task)
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, EscalationEventDefinition) and isinstance(task.task_spec, ThrowingEvent):
@@ -139,7 +139,7 @@ class Step:
             self.record("gateway.decided", actor="system", element=task.task_spec.bpmn_id,
                         task_id=str(task.id), data={"taken": taken})
 
-    def incident(self, exc: Exception, task=None) -> None:
+    def incident(self, exc: Exception, task: Task | None = None) -> None:
         task = task or getattr(exc, "task", None) or _task_in(exc)
         element = task.task_spec.bpmn_id if task is not None else None
         message = str(exc.args[0]) if exc.args else type(exc).__name__
@@ -175,7 +175,7 @@ class Step:
         store.append_events(self.conn, self.journal.events, self.journal.messages)
 
 
-def _task_in(exc: Exception):
+def _task_in(exc: Exception) -> Task | None:
     """The innermost task SpiffWorkflow was working on when a plain Python error escaped it:
     its task spec methods name it `my_task`, and running one task may update the next (a
     stage creates its copies while its predecessor completes), which is the one at fault."""
@@ -218,7 +218,7 @@ def on_instance(rt: Runtime, instance_id: str | Callable[[Connection], str], act
 
 @contextmanager
 def new_instance(rt: Runtime, conn: Connection, definition: LoadedDefinition, actor: Principal,
-                 business_key: str | None, variables: dict) -> Iterator[Step]:
+                 business_key: str | None, variables: dict[str, Any]) -> Iterator[Step]:
     """A start is a step too, on an instance that exists from this transaction on."""
     now = rt.clock.now()
     workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs,

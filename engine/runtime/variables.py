@@ -9,6 +9,8 @@ keeps the process's own under `workflow.data["data_objects"]`, and they show und
 throughout (a sub-process's own data objects stay inside it, as its task data does)."""
 from __future__ import annotations
 
+from typing import Any
+
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from .jsonable import public_data
@@ -16,7 +18,7 @@ from .jsonable import public_data
 DATA_OBJECTS = "data_objects"  # SpiffWorkflow's key in workflow.data
 
 
-def instance_variables(workflow: BpmnWorkflow, *, ended: bool) -> dict:
+def instance_variables(workflow: BpmnWorkflow, *, ended: bool) -> dict[str, Any]:
     """`ended`: the process ran to its end (an instance cancelled by an administrator did not,
     and keeps the data it had)."""
     if ended:
