@@ -15,7 +15,7 @@ import requests
 from sqlalchemy import insert, select, update
 
 from engine.errors import NotFound
-
+from engine.persistence import queries
 from engine.persistence.models import OutboxMessage
 from engine.persistence.webhook_models import Webhook, WebhookAttempt, WebhookDelivery
 
@@ -119,3 +119,20 @@ def redeliver(rt, delivery_id: int) -> WebhookDelivery:
         session.add(again)
         session.flush()
         return again
+
+
+def deliveries_of(rt, webhook_id: str, *, limit: int, after: str | None) -> queries.Page:
+    """A subscription's deliveries, oldest first, a page at a time."""
+    with rt.db.read() as session:
+        if session.get(Webhook, webhook_id) is None:
+            raise NotFound(f"webhook {webhook_id} not found", code="webhook_not_found")
+        return queries.list_deliveries(session, webhook_id, limit=limit, after=after)
+
+
+def attempts_of(rt, delivery_id: int) -> list:
+    """A delivery's attempts, in the order they were made."""
+    with rt.db.connect() as conn:
+        if conn.execute(select(deliveries.c.id).where(deliveries.c.id == delivery_id)).first() is None:
+            raise NotFound(f"delivery {delivery_id} not found", code="delivery_not_found")
+        return conn.execute(select(attempts).where(attempts.c.delivery_id == delivery_id)
+                            .order_by(attempts.c.id)).all()

@@ -1,31 +1,15 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validates_schema, ValidationError
 
 from ..clock import parse_duration, parse_instant
 from ..errors import NotFound
 from ..scheduler.drain import move_clock
 from .context import require_admin, runtime
+from .schemas import ClockSchema, MoveClock
 
 blp = Blueprint("clock", __name__, url_prefix="/api/v1/clock",
                 description="The controlled clock (KAOPING_CONTROLLED_CLOCK=1 only)")
-
-
-class ClockSchema(Schema):
-    now = fields.String()
-    controlled = fields.Boolean()
-    fired = fields.Integer()
-
-
-class MoveClock(Schema):
-    now = fields.String(load_default=None)
-    advance = fields.String(load_default=None)
-
-    @validates_schema
-    def one_of(self, data, **_):
-        if (data["now"] is None) == (data["advance"] is None):
-            raise ValidationError("give exactly one of now or advance", field_name="now")
 
 
 def _controlled_clock():

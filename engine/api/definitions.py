@@ -8,8 +8,9 @@ from ..errors import BadRequest, NotFound, TooLarge
 from ..persistence import queries
 from ..persistence.models import Definition
 from ..scheduler.deployment import deploy_files
+from . import presenters
 from .context import require_admin, runtime
-from .schemas import DefinitionPage, DeployResponse, PageArgs
+from .schemas import DefinitionPage, DeployResponse, PageArgs, paging
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/v1/definitions",
                 description="Process definitions (administrators)")
@@ -23,7 +24,7 @@ def create():
     rt = runtime()
     files = _uploaded_files(rt.settings.max_upload_bytes)
     deployed = deploy_files(rt, files, caller.username)
-    body = {"definitions": [_definition(d.definition) for d in deployed]}
+    body = {"definitions": [presenters.definition(d.definition) for d in deployed]}
     return body, 201 if any(d.created for d in deployed) else 200
 
 
@@ -51,9 +52,8 @@ def _uploaded_files(limit: int) -> list[tuple[str | None, bytes]]:
 def latest(args):
     require_admin()
     with runtime().db.read() as session:
-        page = queries.latest_definitions(session, limit=queries.limit_of(args["limit"]),
-                                          after=args["after"])
-        return {"items": [_definition(d) for d in page.items], "next": page.next}
+        return presenters.page(queries.latest_definitions(session, **paging(args)),
+                               presenters.definition)
 
 
 @blp.route("/<key>", methods=["GET"])
@@ -62,11 +62,10 @@ def latest(args):
 def versions(args, key):
     require_admin()
     with runtime().db.read() as session:
-        page = queries.definition_versions(session, key, limit=queries.limit_of(args["limit"]),
-                                           after=args["after"])
+        page = queries.definition_versions(session, key, **paging(args))
         if not page.items and not args["after"]:
             raise NotFound(f"definition {key} not found", code="definition_not_found")
-        return {"items": [_definition(d) for d in page.items], "next": page.next}
+        return presenters.page(page, presenters.definition)
 
 
 @blp.route("/<key>/versions/<version:version>/xml", methods=["GET"])
@@ -81,7 +80,3 @@ def xml(key, version):
                            code="definition_not_found")
         return Response(row.bpmn_xml, mimetype="application/xml")
 
-
-def _definition(row: Definition) -> dict:
-    return {"key": row.key, "version": row.version, "id": row.id, "name": row.name,
-            "created_at": row.created_at, "deployed_by": row.deployed_by}

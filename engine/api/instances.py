@@ -4,10 +4,10 @@ from flask_smorest import Blueprint
 
 from ..persistence import queries
 from ..runtime import access, commands, lifecycle, listings
-from . import views
-from .context import principal, runtime
+from . import presenters
+from .context import principal, require_admin, runtime
 from .schemas import (EventPage, InstanceListArgs, InstancePage, InstanceSchema, PageArgs,
-                      RetryRequest, StartablePage, StartRequest)
+                      RetryRequest, StartablePage, StartRequest, paging)
 
 blp = Blueprint("instances", __name__, url_prefix="/api/v1/instances", description="Instances")
 
@@ -18,19 +18,19 @@ blp = Blueprint("instances", __name__, url_prefix="/api/v1/instances", descripti
 def start(body):
     step = commands.start(runtime(), principal(), body["definition"], version=body["version"],
                           business_key=body["business_key"], variables=body["variables"])
-    return views.instance(step.instance, step.opened)
+    return presenters.instance(step.instance, step.opened)
 
 
 @blp.route("", methods=["GET"])
 @blp.arguments(InstanceListArgs, location="query")
 @blp.response(200, InstancePage)
 def index(args):
-    access.require_admin(principal())
+    require_admin()
     with runtime().db.read() as session:
         page = queries.list_instances(session, definition=args["definition"],
                                       status=args["status"], business_key=args["business_key"],
-                                      limit=queries.limit_of(args["limit"]), after=args["after"])
-        return {"items": [views.instance(i) for i in page.items], "next": page.next}
+                                      **paging(args))
+        return presenters.page(page, presenters.instance)
 
 
 @blp.route("/<instance_id>", methods=["GET"])
@@ -46,10 +46,7 @@ def startable(args):
     """The definitions the caller may start (their key, latest version and name): what a
     participant needs of definitions to start an instance, and nothing more."""
     with runtime().db.read() as session:
-        page = listings.startable_definitions(session, principal(),
-                                              limit=queries.limit_of(args["limit"]),
-                                              after=args["after"])
-        return {"items": page.items, "next": page.next}
+        return presenters.page(listings.startable_definitions(session, principal(), **paging(args)))
 
 
 @blp.route("/<instance_id>/events", methods=["GET"])
@@ -58,9 +55,8 @@ def startable(args):
 def events(args, instance_id):
     with runtime().db.read() as session:
         access.readable_instance(session, principal(), instance_id)
-        page = queries.list_events(session, instance_id, limit=queries.limit_of(args["limit"]),
-                                   after=args["after"])
-        return {"items": [views.event(e) for e in page.items], "next": page.next}
+        return presenters.page(queries.list_events(session, instance_id, **paging(args)),
+                               presenters.event)
 
 
 @blp.route("/<instance_id>/cancel", methods=["POST"])
@@ -95,4 +91,4 @@ def retry(body, instance_id):
 def _show(instance_id: str) -> dict:
     with runtime().db.read() as session:
         row = access.readable_instance(session, principal(), instance_id)
-        return views.instance(row, access.open_tasks(session, principal(), instance_id))
+        return presenters.instance(row, access.open_tasks(session, principal(), instance_id))

@@ -5,12 +5,11 @@ from flask_smorest import Blueprint
 
 from ..definitions.cache import LoadedDefinition
 from ..errors import Invalid
-from ..persistence import queries
 from ..persistence.models import Instance
 from ..runtime import access, commands, listings
-from . import views
+from . import presenters
 from .context import principal, runtime
-from .schemas import CompleteRequest, TaskDetailSchema, TaskListArgs, TaskPage, TaskSchema
+from .schemas import CompleteRequest, TaskDetailSchema, TaskListArgs, TaskPage, TaskSchema, paging
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Tasks (participants)")
 
@@ -22,8 +21,8 @@ def index(args):
     with runtime().db.read() as session:
         page = listings.list_tasks(session, principal(), state=args["state"],
                                    instance=args["instance"], assigned=args["assigned"],
-                                   limit=queries.limit_of(args["limit"]), after=args["after"])
-        return {"items": [views.task(t) for t in page.items], "next": page.next}
+                                   **paging(args))
+        return presenters.page(page, presenters.task)
 
 
 @blp.route("/<task_id>", methods=["GET"])
@@ -34,20 +33,20 @@ def show(task_id):
         row = access.visible_task(session, principal(), task_id)
         definition: LoadedDefinition = rt.definitions.get(
             session, session.get(Instance, row.instance_id).definition_id)
-        return {**views.task(row), "form": definition.forms.get(row.form_key) if row.form_key else None,
-                "data": row.data or {}}
+        form = definition.forms.get(row.form_key) if row.form_key else None
+        return presenters.task_detail(row, form)
 
 
 @blp.route("/<task_id>/claim", methods=["POST"])
 @blp.response(200, TaskSchema)
 def claim(task_id):
-    return views.task(commands.claim(runtime(), principal(), task_id))
+    return presenters.task(commands.claim(runtime(), principal(), task_id))
 
 
 @blp.route("/<task_id>/unclaim", methods=["POST"])
 @blp.response(200, TaskSchema)
 def unclaim(task_id):
-    return views.task(commands.unclaim(runtime(), principal(), task_id))
+    return presenters.task(commands.unclaim(runtime(), principal(), task_id))
 
 
 @blp.route("/<task_id>/complete", methods=["POST"])
@@ -55,7 +54,7 @@ def unclaim(task_id):
 @blp.response(200, TaskSchema)
 def complete(body, task_id):
     _require_json_body()
-    return views.task(commands.complete(runtime(), principal(), task_id, body["data"]))
+    return presenters.task(commands.complete(runtime(), principal(), task_id, body["data"]))
 
 
 def _require_json_body() -> None:
