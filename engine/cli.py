@@ -5,10 +5,15 @@ import json
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING, cast
+
 import click
 
 from .config import Settings
 from .errors import KaopingError
+
+if TYPE_CHECKING:  # the commands import the runtime when they run, not with the CLI
+    from .runtime.runtime import Runtime
 
 
 def _runtime(migrate: bool = True):
@@ -28,7 +33,8 @@ class _WithExtensions(click.Group):
     def _extension_commands(self) -> dict[str, click.Command]:
         from .extensions import Extensions, load
         settings = Settings.from_env()
-        return {c.name: c for c in Extensions(load(settings), settings).cli_commands()}
+        # a command made by click's decorators always has its name
+        return {cast(str, c.name): c for c in Extensions(load(settings), settings).cli_commands()}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self._extension_commands()})
@@ -65,7 +71,7 @@ def serve(host: str, port: int, workers: int, threads: int, access_log: bool) ->
     run(host=host, port=port, workers=workers, threads=threads, access_log=access_log)
 
 
-def _deploy_shipped(rt) -> None:
+def _deploy_shipped(rt: Runtime) -> None:
     from .scheduler.deployment import deploy_shipped
     for line in deploy_shipped(rt):
         click.echo(line)

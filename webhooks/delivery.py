@@ -10,18 +10,20 @@ from __future__ import annotations
 import json
 import random
 from datetime import timedelta
+from typing import Any, Sequence
 
 import requests
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, insert, select, update
 
 from engine.errors import NotFound
 from engine.persistence import queries
 from engine.persistence.models import OutboxMessage
 from engine.persistence.webhook_models import Webhook, WebhookAttempt, WebhookDelivery
+from engine.runtime.runtime import Runtime
 
 from .retry import next_attempt
 from .secrets import SecretBox
-from .sender import send, signed_headers
+from .sender import Outcome, send, signed_headers
 
 deliveries, attempts = WebhookDelivery.__table__, WebhookAttempt.__table__
 outbox, webhooks = OutboxMessage.__table__, Webhook.__table__
@@ -29,7 +31,7 @@ RUN = 50
 LEASE = timedelta(minutes=5)
 
 
-def deliver_due(rt, http: requests.Session | None = None) -> int:
+def deliver_due(rt: Runtime, http: requests.Session | None = None) -> int:
     http = http or requests.Session()
     with rt.db.connect() as conn:
         queues = conn.execute(select(deliveries.c.webhook_id).where(deliveries.c.status == "pending")
@@ -37,10 +39,11 @@ def deliver_due(rt, http: requests.Session | None = None) -> int:
     return sum(_deliver_run(rt, http, webhook_id) for webhook_id in queues)
 
 
-def _deliver_run(rt, http, webhook_id: str) -> int:
+def _deliver_run(rt: Runtime, http: requests.Session, webhook_id: str) -> int:
     claimed, webhook = _claim_head(rt, webhook_id)
     if not claimed:
         return 0
+    assert webhook is not None  # a claimed run's subscription: deliveries are deleted with it
     secret = SecretBox.from_settings(rt.settings).open(webhook.secret_encrypted)
     bodies = _bodies(rt, [d.outbox_id for d in claimed])
     sent = 0
@@ -55,7 +58,7 @@ def _deliver_run(rt, http, webhook_id: str) -> int:
     return sent
 
 
-def _claim_head(rt, webhook_id: str):
+def _claim_head(rt: Runtime, webhook_id: str) -> tuple[list[Row[Any]], Row[Any] | None]:
     now = rt.wall.now()
     with rt.db.transaction() as conn:
         head = conn.execute(select(deliveries).where(deliveries.c.webhook_id == webhook_id,
@@ -79,13 +82,13 @@ def _claim_head(rt, webhook_id: str):
     return run, webhook
 
 
-def _bodies(rt, outbox_ids: list[int]) -> dict[int, str]:
+def _bodies(rt: Runtime, outbox_ids: list[int]) -> dict[int, str]:
     with rt.db.connect() as conn:
         rows = conn.execute(select(outbox.c.id, outbox.c.payload).where(outbox.c.id.in_(outbox_ids)))
         return {row.id: json.dumps(row.payload, ensure_ascii=False, separators=(",", ":")) for row in rows}
 
 
-def _record(rt, delivery, outcome) -> None:
+def _record(rt: Runtime, delivery: Row[Any], outcome: Outcome) -> None:
     now = rt.wall.now()
     attempt = delivery.attempt + 1
     # The 24 hours run from when the delivery was queued (by hand, for a redelivery).
@@ -100,13 +103,13 @@ def _record(rt, delivery, outcome) -> None:
             response_status=outcome.status, latency_ms=outcome.latency_ms))
 
 
-def _release(rt, ids: list[int]) -> None:
+def _release(rt: Runtime, ids: list[int]) -> None:
     if ids:
         with rt.db.transaction() as conn:
             conn.execute(update(deliveries).where(deliveries.c.id.in_(ids)).values(claimed_until=None))
 
 
-def redeliver(rt, delivery_id: int) -> WebhookDelivery:
+def redeliver(rt: Runtime, delivery_id: int) -> WebhookDelivery:
     """By hand: the same message again, as a new delivery at the end of its subscription's queue."""
     with rt.db.write() as session:
         original = session.get(WebhookDelivery, delivery_id)
@@ -121,7 +124,7 @@ def redeliver(rt, delivery_id: int) -> WebhookDelivery:
         return again
 
 
-def deliveries_of(rt, webhook_id: str, *, limit: int, after: str | None) -> queries.Page:
+def deliveries_of(rt: Runtime, webhook_id: str, *, limit: int, after: str | None) -> queries.Page:
     """A subscription's deliveries, oldest first, a page at a time."""
     with rt.db.read() as session:
         if session.get(Webhook, webhook_id) is None:
@@ -129,7 +132,7 @@ def deliveries_of(rt, webhook_id: str, *, limit: int, after: str | None) -> quer
         return queries.list_deliveries(session, webhook_id, limit=limit, after=after)
 
 
-def attempts_of(rt, delivery_id: int) -> list:
+def attempts_of(rt: Runtime, delivery_id: int) -> Sequence[Row[Any]]:
     """A delivery's attempts, in the order they were made."""
     with rt.db.connect() as conn:
         if conn.execute(select(deliveries.c.id).where(deliveries.c.id == delivery_id)).first() is None:

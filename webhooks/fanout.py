@@ -7,6 +7,7 @@ from sqlalchemy import insert, select, update
 
 from engine.persistence.models import OutboxMessage
 from engine.persistence.webhook_models import Webhook, WebhookDelivery
+from engine.runtime.runtime import Runtime
 
 from .subscriptions import wants
 
@@ -23,7 +24,7 @@ _UNDISPATCHED = (select(outbox.c.id, outbox.c.message_id, outbox.c.event_type)
 _ANY = select(outbox.c.id).where(outbox.c.dispatched_at.is_(None)).limit(1)
 
 
-def fan_out(rt) -> int:
+def fan_out(rt: Runtime) -> int:
     with rt.db.connect() as conn:  # a read first: an idle tick takes no write lock
         if conn.execute(_ANY).first() is None:
             return 0

@@ -7,9 +7,9 @@ waits (buffered) for its catcher until the endpoint's ttl runs out."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Sequence
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Row, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from standardwebhooks.webhooks import Webhook as Verifier, WebhookVerificationError
 
@@ -19,6 +19,7 @@ from engine.errors import BadRequest, Conflict, Invalid, NotFound, TooLarge, Una
 from engine.persistence.webhook_models import InboundEndpoint, InboundReceipt
 from engine.runtime import messages
 from engine.runtime.principal import Principal
+from engine.runtime.runtime import Runtime
 
 from .secrets import SecretBox, new_secret
 
@@ -28,7 +29,7 @@ _PATH = re.compile(r"^\$(\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*$")
 DEFAULT_TTL = "P30D"
 
 
-def create(rt, actor: str, name: str, message: str, *, business_key_path: str | None = None,
+def create(rt: Runtime, actor: str, name: str, message: str, *, business_key_path: str | None = None,
            correlation: dict[str, str] | None = None, ttl: str | None = DEFAULT_TTL) -> tuple[InboundEndpoint, str]:
     problems = {}
     if not _NAME.match(name or ""):
@@ -53,18 +54,18 @@ def create(rt, actor: str, name: str, message: str, *, business_key_path: str | 
     return row, secret
 
 
-def listed(rt) -> list:
+def listed(rt: Runtime) -> Sequence[Row[Any]]:
     with rt.db.connect() as conn:
         return conn.execute(select(endpoints).order_by(endpoints.c.name)).all()
 
 
-def remove(rt, name: str) -> None:
+def remove(rt: Runtime, name: str) -> None:
     with rt.db.transaction() as conn:
         if not conn.execute(delete(endpoints).where(endpoints.c.name == name)).rowcount:
             raise NotFound(f"inbound endpoint {name} not found", code="endpoint_not_found")
 
 
-def receive(rt, name: str, body: bytes, headers: dict[str, str]) -> dict:
+def receive(rt: Runtime, name: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
     """→ the answer's body; raises the refusals (each changes nothing)."""
     if len(body) > rt.settings.max_inbound_bytes:
         raise TooLarge(f"the body exceeds {rt.settings.max_inbound_bytes} bytes", code="body_too_large")
@@ -88,7 +89,7 @@ def receive(rt, name: str, body: bytes, headers: dict[str, str]) -> dict:
     return {"replayed": False, "correlated": delivered, "buffered": delivered == 0 and bool(endpoint.ttl)}
 
 
-def _verified(rt, endpoint, body: bytes, headers: dict[str, str]) -> Any:
+def _verified(rt: Runtime, endpoint: Row[Any], body: bytes, headers: dict[str, str]) -> Any:
     secret = SecretBox.from_settings(rt.settings).open(endpoint.secret_encrypted)
     try:
         Verifier(secret).verify(body, headers, json_parse=False)
@@ -107,7 +108,7 @@ def _verified(rt, endpoint, body: bytes, headers: dict[str, str]) -> Any:
         raise Invalid(refused.message, code="invalid_payload", details=refused.details) from None
 
 
-def _message(endpoint, document: Any) -> dict:
+def _message(endpoint: Row[Any], document: Any) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise Invalid("the body must be a JSON object", code="invalid_payload")
     business_key = None

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from engine.errors import Invalid, NotFound
 from engine.persistence.webhook_models import Webhook, WebhookDelivery
 from engine.runtime.audit import WEBHOOK_EVENTS
+from engine.runtime.runtime import Runtime
 
 from .secrets import SecretBox, new_secret
 
@@ -30,7 +31,7 @@ def validate_events(events: list[str]) -> list[str]:
     return sorted(set(events))
 
 
-def create(rt, actor: str, url: str, events: list[str]) -> tuple[Webhook, str]:
+def create(rt: Runtime, actor: str, url: str, events: list[str]) -> tuple[Webhook, str]:
     secret = new_secret()
     webhook = Webhook(id=uuid.uuid4().hex, url=validate_url(url), events=validate_events(events),
                       secret_encrypted=SecretBox.from_settings(rt.settings).seal(secret),
@@ -40,12 +41,12 @@ def create(rt, actor: str, url: str, events: list[str]) -> tuple[Webhook, str]:
     return webhook, secret
 
 
-def listed(rt) -> list[Webhook]:
+def listed(rt: Runtime) -> list[Webhook]:
     with rt.db.read() as session:
         return list(session.scalars(select(Webhook).order_by(Webhook.created_at, Webhook.id)))
 
 
-def remove(rt, webhook_id: str) -> None:
+def remove(rt: Runtime, webhook_id: str) -> None:
     with rt.db.write() as session:
         if session.get(Webhook, webhook_id) is None:
             raise NotFound(f"webhook {webhook_id} not found", code="webhook_not_found")

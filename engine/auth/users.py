@@ -55,7 +55,7 @@ def user_for_password(session: Session, username: str, password: str) -> User:
     return user
 
 
-def principal_for_username(conn, username: str) -> Principal | None:
+def principal_for_username(conn: Connection, username: str) -> Principal | None:
     rows = conn.execute(_BY_NAME, {"username": username}).all()
     if not rows:
         return None

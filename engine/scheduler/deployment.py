@@ -3,6 +3,8 @@ versions, and in the same transaction replace the timer start schedule of each n
 A scheduler operation, since a version's timer starts are due from the moment it is stored."""
 from __future__ import annotations
 
+from typing import Sequence
+
 from ..definitions.deploy import Deployed, deploy
 from ..runtime.runtime import Runtime
 from . import starts
@@ -11,7 +13,7 @@ from . import starts
 SUFFIXES = (".bpmn", ".dmn")
 
 
-def deploy_files(rt: Runtime, files: list[tuple[str | None, bytes]], actor: str) -> list[Deployed]:
+def deploy_files(rt: Runtime, files: Sequence[tuple[str | None, bytes]], actor: str) -> list[Deployed]:
     with rt.db.write() as session:
         deployed = deploy(session, files, actor=actor, now=rt.clock.now(),
                           forms_dir=rt.settings.forms_dir, serializer=rt.serializer)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
+from ..clock import ControlledClock
 from ..errors import Conflict
 from ..persistence import timer_rows
 from ..runtime.runtime import Runtime
@@ -44,7 +46,7 @@ def move_clock(rt: Runtime, target: datetime) -> int:
     """Moves the controlled clock to `target` through every due time on the way, firing what
     falls due at its own time (audit stamps, reminders and deadlines as they would have been),
     and returns once everything due by `target` has fired."""
-    clock = rt.clock
+    clock = cast(ControlledClock, rt.clock)  # only the controlled clock is ever moved
     if target < clock.now():
         raise Conflict("the controlled clock never moves backwards", code="clock_backwards")
     fired = 0

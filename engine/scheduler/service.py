@@ -22,7 +22,7 @@ class SchedulerService:
     def __init__(self, rt: Runtime, interval: float = 1.0, on_fired=None):
         self.rt, self.interval, self.on_fired = rt, interval, on_fired
         self.state = "stopped"
-        self._scheduler = None
+        self._scheduler: BackgroundScheduler | BlockingScheduler | None = None
         self._http = requests.Session()
 
     def tick(self) -> int:

@@ -4,26 +4,29 @@ the next occurrence is scheduled in the transaction that starts the current one.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 
 from ..definitions import task_properties
+from ..definitions.cache import LoadedDefinition
 from ..definitions.problems import DeployRejected, Problem
 from ..definitions.timers import (KaopingCycle, KaopingDuration, KaopingTimeDate, TIMER_DEFINITIONS,
                                   cycle, duration, instant, occurrences_after, value_of)
 from ..persistence import timer_rows
+from ..runtime.runtime import Runtime
 
 _JUST_BEFORE = timedelta(microseconds=1)
 
 
-def start_timers(definition) -> dict[str, object]:
+def start_timers(definition: LoadedDefinition) -> dict[str, StartEvent]:
     """Timer start events of a loaded definition's top-level process, by element id."""
     return {spec.bpmn_id: spec for spec in definition.spec.task_specs.values()
             if isinstance(spec, StartEvent) and isinstance(spec.event_definition, TIMER_DEFINITIONS)}
 
 
-def next_occurrence(rt, timer, after: datetime, *, inclusive: bool) -> datetime | None:
+def next_occurrence(rt: Runtime, timer: Any, after: datetime, *, inclusive: bool) -> datetime | None:
     """The first occurrence at or after (`inclusive`) or strictly after `after`."""
     zone = rt.clock.zone
     value = value_of(timer.expression, lambda text: rt.script_engine.environment.evaluate(text, {}))
@@ -37,19 +40,19 @@ def next_occurrence(rt, timer, after: datetime, *, inclusive: bool) -> datetime 
         cycles, first, period = cycle(value, after, zone)
         if first > floor:
             return first
-        at, _ = occurrences_after(first, period, cycles, floor)
-        return at
+        upcoming, _ = occurrences_after(first, period, cycles, floor)
+        return upcoming
     return None
 
 
-def schedule(rt, conn: Connection, definition_id: str) -> None:
+def schedule(rt: Runtime, conn: Connection, definition_id: str) -> None:
     definition = rt.definitions.get(conn, definition_id)
     timers = start_timers(definition)
     if not timers:
         return
     timer_rows.remove_starts(conn, definition.key)
     now = rt.clock.now()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for element, spec in timers.items():
         due = _first_occurrence(rt, element, spec, now)
         if due is not None:
@@ -59,7 +62,7 @@ def schedule(rt, conn: Connection, definition_id: str) -> None:
     timer_rows.add(conn, rows)
 
 
-def _first_occurrence(rt, element: str, spec, now: datetime) -> datetime | None:
+def _first_occurrence(rt: Runtime, element: str, spec: StartEvent, now: datetime) -> datetime | None:
     """Deploying decides when a timer start first fires, so a timer whose date cannot be
     worked out (an expression naming data no start has, a value that is no date) is refused
     with the deployment instead of failing later in the scheduler."""
@@ -70,7 +73,7 @@ def _first_occurrence(rt, element: str, spec, now: datetime) -> datetime | None:
                                       f"timer start event cannot be scheduled: {exc}")]) from exc
 
 
-def business_key(rt, spec, occurrence: datetime) -> str | None:
+def business_key(rt: Runtime, spec: StartEvent, occurrence: datetime) -> str | None:
     """A start event's `businessKey` property, an expression over the occurrence, e.g.
     `f"annual-{occurrence.year}"`: one instance per occurrence, enforced by the unique key."""
     expression = task_properties.properties(spec).get("businessKey")
