@@ -19,7 +19,8 @@ import string
 from datetime import date, timedelta
 from decimal import Decimal
 from math import ceil, floor
-from re import _parser  # the stdlib's own regex parser (public alias sre_parse is deprecated)
+# typeshed has no stubs for the private module
+from re import _parser  # type: ignore[attr-defined]  # the stdlib's own regex parser (public alias sre_parse is deprecated)
 from typing import Any
 
 from forms.fields import converter_for

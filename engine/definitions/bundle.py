@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from lxml import etree
 
@@ -26,7 +27,7 @@ class Bundle:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_bundle(files: list[tuple[str | None, bytes]]) -> Bundle:
+def read_bundle(files: Sequence[tuple[str | None, bytes]]) -> Bundle:
     """`files` are (filename, content); a filename of None is an application/xml body."""
     bundle = Bundle()
     for filename, content in files:
@@ -57,8 +58,8 @@ def _read_form(bundle: Bundle, filename: str, content: bytes) -> None:
     key = Path(filename).name.removesuffix(".json").removesuffix(".form")
     text = json.dumps(form, ensure_ascii=False, sort_keys=True)
     bundle.forms[key] = text
-    if form_id(form) and form_id(form) != key:
-        bundle.forms[form_id(form)] = text
+    if (named := form_id(form)) and named != key:
+        bundle.forms[named] = text
 
 
 def shipped_forms(forms_dir: Path) -> dict[str, str]:
@@ -71,6 +72,6 @@ def shipped_forms(forms_dir: Path) -> dict[str, str]:
             continue
         text = json.dumps(form, ensure_ascii=False, sort_keys=True)
         found[path.stem] = text
-        if form_id(form):
-            found.setdefault(form_id(form), text)
+        if named := form_id(form):
+            found.setdefault(named, text)
     return found

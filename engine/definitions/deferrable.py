@@ -6,12 +6,13 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Mapping
 
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import ParallelMultiInstanceTask
 
 from . import task_properties
 
 
-def deferrable_elements(spec, subprocess_specs: Mapping[str, object] | None = None
+def deferrable_elements(spec: BpmnProcessSpec, subprocess_specs: Mapping[str, BpmnProcessSpec] | None = None
                         ) -> Mapping[str, str | None]:
     """Deferrable elements, each with the output item its completions must carry (None when
     the stage merges whole copies, which cannot fail)."""

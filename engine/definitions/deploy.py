@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,7 +35,7 @@ class Deployed:
     created: bool
 
 
-def deploy(session: Session, files: list[tuple[str | None, bytes]], *, actor: str,
+def deploy(session: Session, files: Sequence[tuple[str | None, bytes]], *, actor: str,
            now: datetime, forms_dir: Path, serializer: StateSerializer) -> list[Deployed]:
     bundle = read_bundle(files)
     _refuse_if(bundle.problems)
@@ -48,7 +49,8 @@ def deploy(session: Session, files: list[tuple[str | None, bytes]], *, actor: st
     called_hashes = _add_called_processes(session, parser, own)
     _refuse_if(calls.cycles(parser.process_parsers, own))
     forms = {**shipped_forms(forms_dir), **bundle.forms}
-    results, problems = [], []
+    results: list[tuple[Any, ...]] = []
+    problems: list[Problem] = []
     for pid in own:
         parsed = _parse_process(parser, pid, forms, problems)
         if parsed and not problems:
@@ -93,7 +95,8 @@ def _refuse_if(problems: list[Problem]) -> None:
 
 
 def _feed(parser: KaopingParser, bundle: Bundle) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
+    filename: str | None
     for filename, (_, tree) in bundle.dmn.items():
         try:
             parser.add_dmn_xml(tree, filename=filename)
@@ -200,6 +203,6 @@ def _line_of(tree, element_id: str | None) -> int | None:
 def _problem(exc: Exception, filename: str | None) -> Problem:
     line = getattr(exc, "line_number", None)
     return Problem(file=getattr(exc, "file_name", None) or filename,
-                   line=int(line) if str(line or "").isdigit() else None,
+                   line=int(str(line)) if str(line or "").isdigit() else None,
                    element=getattr(exc, "id", None) or None,
                    message=str(exc.args[0]) if exc.args else str(exc))

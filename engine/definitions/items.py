@@ -6,14 +6,21 @@ completed) needs the same variable in and out, and XML ids must be unique, so he
 `name` is the variable (the `id` when there is no name)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.specs.data_spec import TaskDataReference
 from SpiffWorkflow.spiff.parser.task_spec import SpiffTaskParser, UserTaskParser
 
+if TYPE_CHECKING:  # the mixins' SpiffWorkflow base as mypy sees it (Any: it has no types)
+    from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser as _ParserBase
+else:
+    _ParserBase = object
+
 _ITEMS = ("inputDataItem", "outputDataItem")
 
 
-class _NamedItems:
+class _NamedItems(_ParserBase):
     def create_data_spec(self, item, cls):
         if item.tag.endswith(_ITEMS) and item.attrib.get("name"):
             return cls(item.attrib["name"], item.attrib["name"])
@@ -32,7 +39,7 @@ class BpmnTaskItemsParser(_NamedItems, TaskParser):
     """Plain BPMN's user, manual and untyped tasks (definitions/dialects.py)."""
 
 
-class _CollectionRead:
+class _CollectionRead(_ParserBase):
     """Camunda's `camunda:collection` multi-instance. SpiffWorkflow's Camunda task only learns
     that the collection is also its input when it first runs, by changing its own spec; that
     change lives in the spec object SpiffWorkflow's serializer writes into every state. Ours

@@ -39,7 +39,7 @@ class _OwnLanes:
     def parse_data_object(self, obj):
         if self.dialect == SPIFF:  # spiff's data objects carry a category
             return super().parse_data_object(obj)  # type: ignore[misc]
-        return ProcessParser.parse_data_object(self, obj)  # type: ignore[arg-type]
+        return ProcessParser.parse_data_object(self, obj)
 
 
 class KaopingProcessParser(_OwnLanes, SpiffProcessParser):

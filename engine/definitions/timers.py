@@ -10,7 +10,7 @@ that step's transaction, and stored in the task's internal data as SpiffWorkflow
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 from zoneinfo import ZoneInfo
 
 import isodate
@@ -25,6 +25,12 @@ from SpiffWorkflow.camunda.parser import event_parsers as camunda_events
 from SpiffWorkflow.spiff.parser.event_parsers import (SpiffBoundaryEventParser,
                                                       SpiffIntermediateCatchEventParser,
                                                       SpiffStartEventParser)
+
+if TYPE_CHECKING:  # the mixins' SpiffWorkflow bases as mypy sees them (Any: they have no types)
+    from SpiffWorkflow.bpmn.parser.event_parsers import EventDefinitionParser as _ParserBase
+    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as _TimerBase
+else:
+    _ParserBase = _TimerBase = object
 
 
 # -- reading a timer value ------------------------------------------------------------------
@@ -109,7 +115,7 @@ def _evaluate(my_task):
     return lambda text: my_task.workflow.script_engine.evaluate(my_task, text)
 
 
-class _Clocked:
+class _Clocked(_TimerBase):
     def due_at(self, my_task) -> datetime | None:
         value = my_task._get_internal_data("event_value")
         return datetime.fromisoformat(value) if isinstance(value, str) else None
@@ -189,7 +195,7 @@ TIMER_DEFINITIONS = (KaopingTimeDate, KaopingDuration, KaopingCycle)
 
 # -- parsing --------------------------------------------------------------------------------
 
-class _ClockedTimers:
+class _ClockedTimers(_ParserBase):
     def parse_timer_event(self, event):
         name = self.node.get("name", self.node.get("id"))
         description = self.get_event_description(event)

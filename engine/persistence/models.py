@@ -33,7 +33,7 @@ class Definition(Base):
     bpmn_xml: Mapped[str] = mapped_column(Text)
     # The other files this version needs (DMN, forms, called processes), by file name: a
     # version is immutable, so later deployments of a form never change a running instance.
-    files: Mapped[dict[str, str]] = mapped_column(Json, default=dict)
+    files: Mapped[dict[str, dict[str, str]]] = mapped_column(Json, default=dict)
     spec_cache: Mapped[str] = mapped_column(Text)
     start_groups: Mapped[list[str]] = mapped_column(Json, default=list)
     deployed_by: Mapped[str | None] = mapped_column(String(255))

@@ -227,7 +227,8 @@ def _longest_value(table: Any) -> int:
 
 
 def _expanded_tabs(s: str | bytes, tabsize: int = 8) -> int:
-    return len(s) + s.count('\t' if isinstance(s, str) else b'\t') * max(tabsize, 0)
+    tabs = s.count('\t') if isinstance(s, str) else s.count(b'\t')
+    return len(s) + tabs * max(tabsize, 0)
 
 
 def _replaced(s: str | bytes, old: Any, new: Any, count: int = -1) -> int:

@@ -14,7 +14,7 @@ import sys
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import CodeType
-from typing import Any, Callable
+from typing import Any, Callable, TypeGuard, cast
 from zoneinfo import ZoneInfo
 
 from RestrictedPython import (
@@ -64,7 +64,7 @@ def _fold(node: ast.AST) -> Any:
     raise _NotConstant
 
 
-def _call(name: str, where: ast.AST, *args: ast.expr) -> ast.Call:
+def _call(name: str, where: ast.stmt | ast.expr, *args: ast.expr) -> ast.Call:
     """`name(*args)` located at `where`; only the new nodes get locations."""
     func = ast.Name(id=name, ctx=ast.Load())
     call = ast.Call(func=func, args=list(args), keywords=[])
@@ -73,7 +73,7 @@ def _call(name: str, where: ast.AST, *args: ast.expr) -> ast.Call:
     return call
 
 
-def _is_namespace_call(node: ast.AST) -> bool:
+def _is_namespace_call(node: ast.AST) -> TypeGuard[ast.Call]:
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
             and node.func.id in NAMESPACE_CALLS and not node.args and not node.keywords)
 
@@ -97,27 +97,28 @@ class SandboxPolicy(RestrictingNodeTransformer):
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> ast.AST:
         if node.type is None:  # would catch the sandbox's own abort
             self.error(node, 'a bare "except:" is not allowed; name the exception')
-        return super().visit_ExceptHandler(node)
+        return cast(ast.AST, super().visit_ExceptHandler(node))  # RestrictedPython returns the node
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         if isinstance(node.func, ast.Name) and node.func.id in DENIED_CALLS:
             only = f' (only "\'name\' in {node.func.id}()" is)' if node.func.id in NAMESPACE_CALLS else ''
             self.error(node, f'calling "{node.func.id}" is not allowed{only}')
-        return super().visit_Call(node)
+        return cast(ast.AST, super().visit_Call(node))  # RestrictedPython returns the node
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
         asked = {i: right for i, (op, right) in enumerate(zip(node.ops, node.comparators))
                  if isinstance(op, (ast.In, ast.NotIn)) and _is_namespace_call(right)}
         for i in asked:  # a stand-in while the rest of the comparison is checked
-            node.comparators[i] = ast.Constant(())
-        node = super().visit_Compare(node)
+            # a tuple is a valid constant node; typeshed's Constant does not list it
+            node.comparators[i] = ast.Constant(())  # type: ignore[arg-type]
+        node = cast(ast.Compare, super().visit_Compare(node))  # RestrictedPython returns the node
         for i, call in asked.items():
-            node.comparators[i] = _call('_names_', call, ast.Constant(call.func.id))
+            node.comparators[i] = _call('_names_', call, ast.Constant(cast(ast.Name, call.func).id))
         return node
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self._refuse_constant_blowup(node)
-        node = super().visit_BinOp(node)
+        node = cast(ast.BinOp, super().visit_BinOp(node))  # RestrictedPython returns the node
         symbol = GUARDED_AST_OPS.get(type(node.op))
         if symbol is None:
             return node
@@ -134,7 +135,7 @@ class SandboxPolicy(RestrictingNodeTransformer):
             pass  # not constant, or fails harmlessly: run time decides
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
-        node = super().visit_FormattedValue(node)
+        node = cast(ast.FormattedValue, super().visit_FormattedValue(node))  # RestrictedPython returns the node
         if node.format_spec is None:
             return node
         call = _call('_fmt_', node, node.value, ast.Constant(node.conversion), node.format_spec)
@@ -142,34 +143,34 @@ class SandboxPolicy(RestrictingNodeTransformer):
         copy_locations(new, node)
         return new
 
-    def _tick_statement(self, where: ast.AST) -> ast.Expr:
+    def _tick_statement(self, where: ast.stmt | ast.expr) -> ast.Expr:
         statement = ast.Expr(value=_call('_tick_', where))
         copy_locations(statement, where)
         return statement
 
     def visit_While(self, node: ast.While) -> ast.AST:
-        node = super().visit_While(node)
+        node = cast(ast.While, super().visit_While(node))  # RestrictedPython returns the node
         node.body.insert(0, self._tick_statement(node))
         return node
 
     def visit_For(self, node: ast.For) -> ast.AST:
-        node = super().visit_For(node)
+        node = cast(ast.For, super().visit_For(node))  # RestrictedPython returns the node
         node.body.insert(0, self._tick_statement(node))
         return node
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
-        node = super().visit_FunctionDef(node)
+        node = cast(ast.FunctionDef, super().visit_FunctionDef(node))  # RestrictedPython returns the node
         node.body.insert(0, self._tick_statement(node))
         return node
 
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
-        node = super().visit_Lambda(node)
+        node = cast(ast.Lambda, super().visit_Lambda(node))  # RestrictedPython returns the node
         node.body = ast.BoolOp(op=ast.And(), values=[_call('_tick_', node.body), node.body])
         copy_locations(node.body, node.body.values[1])
         return node
 
     def visit_comprehension(self, node: ast.comprehension) -> ast.AST:
-        node = super().visit_comprehension(node)
+        node = cast(ast.comprehension, super().visit_comprehension(node))  # RestrictedPython returns the node
         node.ifs.insert(0, _call('_tick_', node.iter))
         return node
 
@@ -193,6 +194,7 @@ def compile_sandboxed(source: str, mode: str) -> CodeType:
     result = _compile(source, mode)
     if result.errors:
         raise ScriptRefused('; '.join(result.errors))
+    assert result.code is not None  # RestrictedPython compiles whatever it does not refuse
     return result.code
 
 
