@@ -92,7 +92,7 @@ def cycle(key):
         cycles = read_model.cycles(conn, definitions)
     names = {p.code: p for p in _divisions().prefectures()}
     rows = [{"code": c, "name": names[c].name, "name_en": names[c].name_en, **counts[c]} for c in codes]
-    total = {k: sum(r[k] for r in rows) for k in ("done", "open", "overdue")}
+    total = {k: sum(counts[c][k] for c in codes) for k in ("done", "open", "overdue")}
     exports = None
     if published:
         exports = {fmt: url_for("cycles.published", cycle=cycle_key, format=fmt) for fmt in ("xlsx", "csv")}

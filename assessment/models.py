@@ -3,9 +3,9 @@ read and export, apart from the workflow that produced it."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.persistence.types import Json, UtcDateTime
@@ -15,6 +15,8 @@ class Base(DeclarativeBase):
     """The assessment's own tables, apart from the engine's metadata: the extension hands this
     metadata to the engine (migrations, clean-up), the engine never imports it. Created by the
     engine's revision 0005, which was written before the assessment became an extension."""
+
+    __table__: ClassVar[Table]  # every model maps a Table (engine/persistence/models.py)
 
 
 class CycleResult(Base):

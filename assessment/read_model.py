@@ -4,7 +4,7 @@ are cycles, and their elements' stages, come from the deployed definitions (cycl
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from sqlalchemy import Connection, Row, and_, case, func, select
 
@@ -114,7 +114,7 @@ def standing(conn: Connection, instance: Row, definition: CycleDefinition) -> di
             if gate in returns:
                 returns[gate] += 1
     stages = [s for s in map(stage_of, ready) if s]
-    waiting: list[str] = []
+    waiting: Sequence[str] = []
     if instance.status == "completed":
         stage = "closed"
     elif stages:
@@ -128,7 +128,8 @@ def standing(conn: Connection, instance: Row, definition: CycleDefinition) -> di
         if decisions:  # between a gate's decision and the next task
             last = decisions[-1]
             gate, decision = stage_of(last.element), (last.data or {}).get("decision")
-            after = {"review": "sign_off", "sign_off": "publication"}.get(gate) \
+            after_approval: dict[str | None, str] = {"review": "sign_off", "sign_off": "publication"}
+            after = after_approval.get(gate) \
                 if decision == "approve" else "comprehensive"
             if after and ORDER[after] > ORDER[stage]:
                 stage = after

@@ -6,10 +6,13 @@ import csv
 import io
 from collections import Counter
 
-from sqlalchemy import delete, insert, select
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select
 
 from engine.errors import NotFound
 from engine.persistence.models import AuditEvent
+from engine.runtime.unit_of_work import Step
 
 from .models import CycleResult, UnitResult
 
@@ -17,7 +20,7 @@ cycles, units, audit = CycleResult.__table__, UnitResult.__table__, AuditEvent._
 GRADES = ("好", "较好", "一般")
 
 
-def publish(step, cycle: str, kind: str, data: dict) -> None:
+def publish(step: Step, cycle: str, kind: str, data: dict[str, Any]) -> None:
     conn, now = step.conn, step.now
     approvals = _approvals(conn, step.instance.id) + [
         e["data"] | {"element": e["element"], "actor": e["actor"], "at": e["at"].isoformat()}
@@ -49,14 +52,14 @@ def _row(cycle: str, level: str, unit: dict) -> dict:
                       "highlight": bool(unit.get("highlight"))}}
 
 
-def _approvals(conn, instance_id: str) -> list[dict]:
+def _approvals(conn: Connection, instance_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(select(audit.c.element, audit.c.actor, audit.c.at, audit.c.data)
                         .where(audit.c.instance_id == instance_id, audit.c.type == "approval.decided")
                         .order_by(audit.c.id))
     return [{**r.data, "element": r.element, "actor": r.actor, "at": r.at.isoformat()} for r in rows]
 
 
-def read(conn, cycle: str) -> dict:
+def read(conn: Connection, cycle: str) -> dict[str, Any]:
     head = conn.execute(select(cycles).where(cycles.c.cycle == cycle)).first()
     if head is None:
         raise NotFound(f"no published results for cycle {cycle}", code="results_not_found")
@@ -69,7 +72,7 @@ def read(conn, cycle: str) -> dict:
             "counties": [r for r in as_dict if r["level"] == "county"]}
 
 
-def scores_of(conn, cycle: str, level: str = "prefecture") -> list[dict]:
+def scores_of(conn: Connection, cycle: str, level: str = "prefecture") -> list[dict[str, Any]]:
     """A published cycle's scores (for the transition evaluation); empty if not published."""
     rows = conn.execute(select(units.c.code, units.c.score, units.c.grade)
                         .where(units.c.cycle == cycle, units.c.level == level))
@@ -85,8 +88,8 @@ HEADINGS = ("层级 / Level", "代码 / Code", "名称 / Name", "所属州市 / 
             "创新亮点 / Highlight")
 
 
-def table(results: dict) -> list[list]:
-    lines = [list(HEADINGS)]
+def table(results: dict[str, Any]) -> list[list[Any]]:
+    lines: list[list[Any]] = [list(HEADINGS)]
     for row in results["prefectures"] + results["counties"]:
         flags = row["flags"] or {}
         lines.append([row["level"], row["code"], row["name"], row["prefecture_code"] or "",

@@ -11,6 +11,7 @@ import json
 import random
 import uuid
 from datetime import datetime, timezone
+from typing import cast
 
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook as Signer
@@ -25,6 +26,7 @@ from engine.persistence.models import Instance, MessageWait, User
 from engine.persistence.webhook_models import InboundEndpoint
 from engine.runtime import access, commands, listings
 from engine.runtime.principal import Principal
+from engine.runtime.runtime import Runtime
 from engine.scheduler.drain import drain, move_clock
 
 from . import read_model, results
@@ -38,7 +40,7 @@ PROVINCE = ("provincial_office", "assessment_team", "leading_group", "provincial
 
 
 class Simulation:
-    def __init__(self, rt, *, seed: int = 2021, say=print, leave=lambda task: False):
+    def __init__(self, rt: Runtime, *, seed: int = 2021, say=print, leave=lambda task: False):
         if not rt.clock.controlled:
             raise KaopingError("simulate runs on the controlled clock: set KAOPING_CONTROLLED_CLOCK=1")
         self.rt, self.rng, self.say, self.leave = rt, random.Random(seed), say, leave
@@ -116,7 +118,7 @@ class Simulation:
     def _definition(self, instance_id: str):
         with self.rt.db.connect() as conn:
             definition_id = conn.execute(select(Instance.definition_id).where(Instance.id == instance_id)).scalar()
-            return self.rt.definitions.get(conn, definition_id)
+            return self.rt.definitions.get(conn, cast(str, definition_id))  # its task's instance exists
 
     def _actor(self, task) -> Principal:
         for group in task.candidate_groups:
