@@ -2,11 +2,9 @@ from __future__ import annotations
 
 from flask import Response, request
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from ..errors import BadRequest, NotFound, TooLarge
 from ..persistence import queries
-from ..persistence.models import Definition
 from ..scheduler.deployment import deploy_files
 from . import presenters
 from .context import require_admin, runtime
@@ -73,8 +71,7 @@ def versions(args, key):
 def xml(key, version):
     require_admin()
     with runtime().db.read() as session:
-        row = session.scalars(select(Definition).where(Definition.key == key,
-                                                       Definition.version == version)).first()
+        row = queries.definition_version(session, key, version)
         if row is None:
             raise NotFound(f"definition {key} version {version} not found",
                            code="definition_not_found")

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from ..definitions.cache import LoadedDefinition
 from ..errors import Invalid
-from ..persistence.models import Instance
+from ..persistence import queries
 from ..runtime import access, commands, listings
 from . import presenters
 from .context import principal, runtime
@@ -32,7 +32,7 @@ def show(task_id):
     with rt.db.read() as session:
         row = access.visible_task(session, principal(), task_id)
         definition: LoadedDefinition = rt.definitions.get(
-            session, session.get(Instance, row.instance_id).definition_id)
+            session, queries.definition_of(session, row.instance_id).id)
         form = definition.forms.get(row.form_key) if row.form_key else None
         return presenters.task_detail(row, form)
 

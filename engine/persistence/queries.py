@@ -4,7 +4,7 @@ lists whose rows depend on who asks are the runtime's (runtime/listings.py), bes
 rules they apply."""
 from __future__ import annotations
 
-from sqlalchemy import ScalarResult, Select, and_, func, select
+from sqlalchemy import ScalarResult, Select, and_, func, select, text
 from sqlalchemy.orm import Session
 
 from .models import AuditEvent, Definition, Instance, Timer
@@ -58,6 +58,26 @@ def definition_versions(session: Session, key: str, *, limit: int = 100,
                         after: str | None = None) -> Page:
     query = select(Definition).where(Definition.key == key)
     return keyset_page(session, query, [Definition.version], limit, after)
+
+
+def definition_version(session: Session, key: str, version: int) -> Definition | None:
+    return session.scalars(select(Definition).where(Definition.key == key,
+                                                    Definition.version == version)).first()
+
+
+def definition_of(session: Session, instance_id: str) -> Definition:
+    """The definition version an instance runs on; every instance has one (a foreign key)."""
+    return session.scalars(select(Definition).join(Instance, Instance.definition_id == Definition.id)
+                           .where(Instance.id == instance_id)).one()
+
+
+def database_answers(session: Session) -> bool:
+    """Whether the database answers a trivial query: the health check's question."""
+    try:
+        session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - whatever the driver raises, the answer is "no"
+        return False
 
 
 def list_timers(session: Session, *, limit: int = 100, after: str | None = None) -> Page:

@@ -1,9 +1,10 @@
-"""The web page: sign-in, the task inbox and its forms (more pages arrive with issue 7)."""
+"""The web page: sign-in, the inbox and its task forms, instances, definitions, and the pages
+extensions add; the browser libraries are served from node_modules by `vendor`."""
 from __future__ import annotations
 
 from flask import Flask
 
-from . import definitions, i18n, instances, pages
+from . import definitions, i18n, instances, pages, vendor
 from .session import init_sessions
 
 
@@ -13,12 +14,6 @@ def init_web(app: Flask, settings) -> None:
     for blueprint in (pages.blp, instances.blp, definitions.blp, *extensions.page_blueprints()):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["extension_nav"] = extensions.nav()
-    try:
-        from . import vendor
-    except ImportError:  # the front-end packages are being added (issue 7)
-        assets = {"form_viewer_js": "", "form_css": []}
-    else:
-        app.register_blueprint(vendor.blp)
-        assets = vendor.ASSETS
-    app.jinja_env.globals["assets"] = assets
+    app.register_blueprint(vendor.blp)
+    app.jinja_env.globals["assets"] = vendor.ASSETS
     app.jinja_env.filters["bi"] = i18n.bi

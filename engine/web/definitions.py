@@ -5,7 +5,6 @@ and a refusal is shown at the element it names."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
-from sqlalchemy import select
 
 from ..api.context import runtime
 from ..errors import Forbidden
@@ -26,8 +25,7 @@ def _admin():
 
 def _version(key: str, version: int) -> Definition:
     with runtime().db.read() as session:
-        row = session.scalars(select(Definition).where(Definition.key == key,
-                                                       Definition.version == version)).first()
+        row = queries.definition_version(session, key, version)
     if row is None:
         abort(404)
     return row

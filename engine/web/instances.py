@@ -9,7 +9,6 @@ from ..api.context import runtime
 from ..definitions.diagram import picture
 from ..errors import Forbidden, KaopingError, NotFound
 from ..persistence import queries
-from ..persistence.models import Definition
 from ..runtime import access, inspect, lifecycle
 from .pages import _signed_in
 
@@ -59,7 +58,7 @@ def show(instance_id):
 def diagram(instance_id):
     _, row = _readable(instance_id)
     with runtime().db.read() as session:
-        xml = session.get(Definition, row.definition_id).bpmn_xml
+        xml = queries.definition_of(session, instance_id).bpmn_xml
     return Response(picture(xml), mimetype="application/xml")
 
 

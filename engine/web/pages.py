@@ -8,7 +8,7 @@ from flask import (Blueprint, abort, g, make_response, redirect, render_template
 from ..api.context import page_principal, runtime
 from ..auth.users import user_for_password
 from ..errors import KaopingError, NotFound, Unauthorized
-from ..persistence.models import Instance
+from ..persistence import queries
 from ..runtime import access, commands, listings
 from . import i18n, session as web_session
 
@@ -92,7 +92,7 @@ def task(task_id):
             row = access.visible_task(session, me, task_id)
         except NotFound:
             abort(404)
-        definition = rt.definitions.get(session, session.get(Instance, row.instance_id).definition_id)
+        definition = rt.definitions.get(session, queries.definition_of(session, row.instance_id).id)
         form = definition.forms.get(row.form_key) if row.form_key else None
     return render_template("task.html", task=row, form=form, zone=rt.clock.zone)
 
