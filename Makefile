@@ -61,10 +61,12 @@ run: setup
 chromium:
 	sh scripts/install-chromium.sh
 
-# The import layers first (pyproject.toml's [tool.importlinter]), then mypy (its [tool.mypy]:
+# Style (ruff: [tool.ruff]), the import layers (pyproject.toml's [tool.importlinter]), then mypy (its [tool.mypy]:
 # files, strictness and cache under .venv; seconds cold, well under one warm): both fail before
 # the suite would start, and `make test` stays the one command that checks everything.
 test: setup chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	KAOPING_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q

@@ -6,9 +6,10 @@ score are DMN data in processes/, not here. Beside them: publication in the step
 cycle's results, the result tables, Yunnan's divisions, the results API, the cycle dashboard
 and `kaoping simulate`. The engine finds all of it through `extension` (the `kaoping.extensions`
 entry point, engine/extensions.py) and never imports this package."""
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from engine.extensions import Extension, NavEntry
 
@@ -20,16 +21,19 @@ from .publication import publish_results
 
 def _api_blueprints() -> Iterable:
     from . import cycles_api
+
     return (cycles_api.blp,)
 
 
 def _page_blueprints() -> Iterable:
     from . import dashboard
+
     return (dashboard.blp,)
 
 
 def _cli_commands() -> Iterable:
     from .cli import simulate
+
     return (simulate,)
 
 

@@ -1,4 +1,5 @@
 """`kaoping simulate`: the assessment's command, added to the engine's command line."""
+
 from __future__ import annotations
 
 import sys
@@ -17,6 +18,7 @@ def simulate(start: str, end: str, seed: int) -> None:
     from engine.clock import parse_instant
 
     from .simulation import Simulation
+
     rt = _runtime()
     _deploy_shipped(rt)
     with _errors():

@@ -10,10 +10,11 @@ A cycle's (timer) start event carries, beside its `businessKey`:
   en dash, `2021–2025`).
 
 An element of the cycle the dashboard follows carries `stage`, one of STAGES' keys."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from engine.definitions.cache import LoadedDefinition
 
@@ -48,9 +49,12 @@ class CycleDefinition:
     def period(self, business_key: str) -> str | None:
         """What `{period}` stands for in this business key; None if it has another shape."""
         head, _, tail = self.key_pattern.partition("{period}")
-        if len(business_key) > len(head) + len(tail) and business_key.startswith(head) \
-                and business_key.endswith(tail):
-            return business_key[len(head):len(business_key) - len(tail)]
+        if (
+            len(business_key) > len(head) + len(tail)
+            and business_key.startswith(head)
+            and business_key.endswith(tail)
+        ):
+            return business_key[len(head) : len(business_key) - len(tail)]
         return None
 
     def results_cycle(self, business_key: str) -> str:
@@ -75,10 +79,11 @@ def cycle_definition(loaded: LoadedDefinition) -> CycleDefinition | None:
     if declared is None:
         return None
     return CycleDefinition(
-        key=loaded.key, kind=declared["cycleKind"],
+        key=loaded.key,
+        kind=declared["cycleKind"],
         key_pattern=declared.get("cycleKey") or "{period}",
         results_pattern=declared.get("resultsCycle") or "{period}",
         title_pattern=declared.get("cycleTitle") or "{period}",
         # A stage the page does not know is left out rather than guessed at.
-        stages={element: p["stage"] for element, p in loaded.properties.items()
-                if p.get("stage") in ORDER})
+        stages={element: p["stage"] for element, p in loaded.properties.items() if p.get("stage") in ORDER},
+    )

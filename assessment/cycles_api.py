@@ -1,4 +1,5 @@
 """GET /api/v1/cycles/{cycle}/results: a cycle's published results, as JSON, CSV or XLSX."""
+
 from __future__ import annotations
 
 from flask import Response
@@ -50,10 +51,15 @@ def published(args, cycle):
     with runtime().db.connect() as conn:
         found = results.read(conn, cycle)
     if args["format"] == "csv":
-        return Response(results.as_csv(found), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="results-{cycle}.csv"'})
+        return Response(
+            results.as_csv(found),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="results-{cycle}.csv"'},
+        )
     if args["format"] == "xlsx":
-        return Response(results.as_xlsx(found),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="results-{cycle}.xlsx"'})
+        return Response(
+            results.as_xlsx(found),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="results-{cycle}.xlsx"'},
+        )
     return found

@@ -2,6 +2,7 @@
 once published, the grades. The province sees every prefecture; a prefecture's officials see
 their own row and counties; nobody else sees the page. Views only gather and render: what they
 read is read_model.py's queries."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, redirect, render_template, url_for
@@ -15,16 +16,23 @@ from .divisions import Divisions
 
 blp = Blueprint("dashboard", __name__, template_folder="templates")
 
-PROVINCE_GROUPS = frozenset({"provincial_office", "leading_group", "provincial_leadership",
-                             "assessment_team"})
-STATUS = {"running": "进行中 / Running", "completed": "已完成 / Completed",
-          "error": "出错 / Error", "suspended": "已暂停 / Suspended",
-          "terminated": "已终止 / Terminated"}
-FLAGS = dict(zip(results.COLUMNS[7:], results.HEADINGS[7:]))
-CATEGORIES = {"national_key": "国家重点帮扶县 / National key county",
-              "provincial_key": "省级重点帮扶县 / Provincial key county",
-              "other_poor": "其他脱贫县 / Other formerly poor county",
-              "other": "其他有巩固任务县 / Other county with consolidation tasks"}
+PROVINCE_GROUPS = frozenset(
+    {"provincial_office", "leading_group", "provincial_leadership", "assessment_team"}
+)
+STATUS = {
+    "running": "进行中 / Running",
+    "completed": "已完成 / Completed",
+    "error": "出错 / Error",
+    "suspended": "已暂停 / Suspended",
+    "terminated": "已终止 / Terminated",
+}
+FLAGS = dict(zip(results.COLUMNS[7:], results.HEADINGS[7:], strict=True))
+CATEGORIES = {
+    "national_key": "国家重点帮扶县 / National key county",
+    "provincial_key": "省级重点帮扶县 / Provincial key county",
+    "other_poor": "其他脱贫县 / Other formerly poor county",
+    "other": "其他有巩固任务县 / Other county with consolidation tasks",
+}
 
 
 def _divisions() -> Divisions:
@@ -32,6 +40,7 @@ def _divisions() -> Divisions:
 
 
 # --- who sees what -------------------------------------------------------------------------------
+
 
 def province_wide(principal) -> bool:
     return principal.is_admin or bool(principal.groups & PROVINCE_GROUPS)
@@ -43,18 +52,19 @@ def scope(principal) -> tuple[str, ...] | None:
     known = [p.code for p in _divisions().prefectures()]
     if province_wide(principal):
         return tuple(known)
-    own = {group.removeprefix("prefecture:") for group in principal.groups
-           if group.startswith("prefecture:")}
+    own = {group.removeprefix("prefecture:") for group in principal.groups if group.startswith("prefecture:")}
     codes = tuple(c for c in known if c in own)
     return codes or None
 
 
 def _forbidden():
-    return make_response(render_template("dashboard.html", forbidden=True, cycles=[],
-                                         zone=runtime().clock.zone), 403)
+    return make_response(
+        render_template("dashboard.html", forbidden=True, cycles=[], zone=runtime().clock.zone), 403
+    )
 
 
 # --- the pages -----------------------------------------------------------------------------------
+
 
 @blp.route("/cycles")
 def current():
@@ -97,8 +107,23 @@ def cycle(key):
     if published:
         exports = {fmt: url_for("cycles.published", cycle=cycle_key, format=fmt) for fmt in ("xlsx", "csv")}
     return render_template(
-        "dashboard.html", instance=instance, key=key, title=definition.title(key), cycle=cycle_key,
-        province=province_wide(me), rows=rows, total=total, stage=where, stages=STAGES[1:],
-        gates=read_model.GATES, status=STATUS.get(instance.status, instance.status),
-        published=published, exports=exports, flags=FLAGS, categories=CATEGORIES, cycles=cycles,
-        now=now, zone=rt.clock.zone)
+        "dashboard.html",
+        instance=instance,
+        key=key,
+        title=definition.title(key),
+        cycle=cycle_key,
+        province=province_wide(me),
+        rows=rows,
+        total=total,
+        stage=where,
+        stages=STAGES[1:],
+        gates=read_model.GATES,
+        status=STATUS.get(instance.status, instance.status),
+        published=published,
+        exports=exports,
+        flags=FLAGS,
+        categories=CATEGORIES,
+        cycles=cycles,
+        now=now,
+        zone=rt.clock.zone,
+    )

@@ -5,6 +5,7 @@ KAOPING_PROCESSES_DIR moves), made by processes/data/extract_divisions.py from a
 package; its "provenance" says which. The extension offers it as reference data `divisions`,
 loaded once per runtime (`rt.extensions.reference("divisions")`).
 """
+
 from __future__ import annotations
 
 import json
@@ -64,8 +65,12 @@ def divisions_for(settings: Settings) -> Divisions:
 def load_divisions(path: Path) -> Divisions:
     raw = json.loads(path.read_text(encoding="utf-8"))
     prefectures = tuple(
-        Prefecture(p["code"], p["name"], p["name_en"],
-                   tuple(County(c["code"], c["name"], p["code"]) for c in p["counties"]))
-        for p in raw["prefectures"])
-    return Divisions(raw["province"]["code"], raw["province"]["name"], raw["provenance"],
-                     prefectures)
+        Prefecture(
+            p["code"],
+            p["name"],
+            p["name_en"],
+            tuple(County(c["code"], c["name"], p["code"]) for c in p["counties"]),
+        )
+        for p in raw["prefectures"]
+    )
+    return Divisions(raw["province"]["code"], raw["province"]["name"], raw["provenance"], prefectures)

@@ -1,4 +1,5 @@
 """The names BPMN scripts may call, beside the sandbox's own (`now`, dates): trusted code."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -10,7 +11,7 @@ if TYPE_CHECKING:
     from engine.runtime.runtime import Runtime
 
 
-def script_helpers(rt: "Runtime") -> dict[str, Any]:
+def script_helpers(rt: Runtime) -> dict[str, Any]:
     def divisions() -> Divisions:  # read on first use, from the runtime's processes dir
         return rt.extensions.reference("divisions")
 
@@ -26,8 +27,12 @@ def script_helpers(rt: "Runtime") -> dict[str, Any]:
             return results.scores_of(conn, cycle)
 
     return {
-        "example_plan": example_plan, "prefectures_of": prefectures_of,
-        "new_seed": sampling.new_seed, "stratified_sample": sampling.stratified_sample,
-        "score_counties": scoring.score_counties, "score_prefectures": scoring.score_prefectures,
-        "five_year_scores": scoring.five_year_scores, "published_scores": published_scores,
+        "example_plan": example_plan,
+        "prefectures_of": prefectures_of,
+        "new_seed": sampling.new_seed,
+        "stratified_sample": sampling.stratified_sample,
+        "score_counties": scoring.score_counties,
+        "score_prefectures": scoring.score_prefectures,
+        "five_year_scores": scoring.five_year_scores,
+        "published_scores": published_scores,
     }

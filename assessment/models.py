@@ -1,5 +1,6 @@
 """Published results: what a cycle decided, per prefecture and county, kept as data officials can
 read and export, apart from the workflow that produced it."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -35,7 +36,9 @@ class UnitResult(Base):
     __tablename__ = "unit_results"
     __table_args__ = (Index("ix_unit_results_level", "cycle", "level", "code"),)
 
-    cycle: Mapped[str] = mapped_column(ForeignKey("cycle_results.cycle", ondelete="CASCADE"), primary_key=True)
+    cycle: Mapped[str] = mapped_column(
+        ForeignKey("cycle_results.cycle", ondelete="CASCADE"), primary_key=True
+    )
     code: Mapped[str] = mapped_column(String(12), primary_key=True)
     level: Mapped[str] = mapped_column(String(16))  # prefecture | county
     name: Mapped[str] = mapped_column(String(255))

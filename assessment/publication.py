@@ -4,9 +4,11 @@ A task with the `publishResults` property (an expression giving the cycle, e.g. 
 `str(year)`) and `cycleKind` (`annual` or `transition`) has its `prefecture_results` and
 `county_results` stored as the cycle's published results, through the step's connection, so
 they commit or roll back with the step."""
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from . import results
 
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
     from engine.runtime.unit_of_work import Step
 
 
-def publish_results(step: "Step", task: "Task", properties: Mapping[str, str]) -> None:
+def publish_results(step: Step, task: Task, properties: Mapping[str, str]) -> None:
     if properties.get("publishResults"):
         cycle = str(step.rt.script_engine.evaluate(task, properties["publishResults"]))
         results.publish(step, cycle, properties.get("cycleKind", "annual"), task.data)

@@ -1,11 +1,11 @@
 """Publishing (通报, Art. 8): the approved results of a cycle become rows officials can read
 and export, and a `results.published` event. Written in the step that publishes them."""
+
 from __future__ import annotations
 
 import csv
 import io
 from collections import Counter
-
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
@@ -24,38 +24,65 @@ def publish(step: Step, cycle: str, kind: str, data: dict[str, Any]) -> None:
     conn, now = step.conn, step.now
     approvals = _approvals(conn, step.instance.id) + [
         e["data"] | {"element": e["element"], "actor": e["actor"], "at": e["at"].isoformat()}
-        for e in step.journal.events if e["type"] == "approval.decided"]
+        for e in step.journal.events
+        if e["type"] == "approval.decided"
+    ]
     approved_by = list({a["gate"]: a for a in approvals if a.get("decision") == "approve"}.values())
     conn.execute(delete(units).where(units.c.cycle == cycle))
     conn.execute(delete(cycles).where(cycles.c.cycle == cycle))
-    conn.execute(insert(cycles).values(
-        cycle=cycle, kind=kind, year=int(data.get("year") or 0), instance_id=step.instance.id,
-        published_at=now, approved_by=approved_by,
-        notice={"number": data.get("notice_number"), "text": data.get("notice")}))
+    conn.execute(
+        insert(cycles).values(
+            cycle=cycle,
+            kind=kind,
+            year=int(data.get("year") or 0),
+            instance_id=step.instance.id,
+            published_at=now,
+            approved_by=approved_by,
+            notice={"number": data.get("notice_number"), "text": data.get("notice")},
+        )
+    )
     rows = [_row(cycle, "prefecture", r) for r in data.get("prefecture_results", [])]
     rows += [_row(cycle, "county", r) for r in data.get("county_results", [])]
     if rows:
         conn.execute(insert(units), rows)
     counts = Counter(r["grade"] for r in data.get("prefecture_results", []))
-    step.record("results.published", actor="system", data={
-        "cycle": cycle, "kind": kind, "prefectures": {g: counts.get(g, 0) for g in GRADES},
-        "approved_by": approved_by})
+    step.record(
+        "results.published",
+        actor="system",
+        data={
+            "cycle": cycle,
+            "kind": kind,
+            "prefectures": {g: counts.get(g, 0) for g in GRADES},
+            "approved_by": approved_by,
+        },
+    )
 
 
 def _row(cycle: str, level: str, unit: dict) -> dict:
-    return {"cycle": cycle, "code": unit["code"], "level": level, "name": unit["name"],
-            "prefecture_code": unit.get("prefecture"), "category": unit.get("category"),
-            "grade": unit["grade"], "score": float(unit["score"]),
-            "scores": unit.get("scores") or unit.get("annual_scores") or {},
-            "flags": {**(unit.get("flags") or {}),
-                      "serious_return_to_poverty": bool(unit.get("serious_return_to_poverty")),
-                      "highlight": bool(unit.get("highlight"))}}
+    return {
+        "cycle": cycle,
+        "code": unit["code"],
+        "level": level,
+        "name": unit["name"],
+        "prefecture_code": unit.get("prefecture"),
+        "category": unit.get("category"),
+        "grade": unit["grade"],
+        "score": float(unit["score"]),
+        "scores": unit.get("scores") or unit.get("annual_scores") or {},
+        "flags": {
+            **(unit.get("flags") or {}),
+            "serious_return_to_poverty": bool(unit.get("serious_return_to_poverty")),
+            "highlight": bool(unit.get("highlight")),
+        },
+    }
 
 
 def _approvals(conn: Connection, instance_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(select(audit.c.element, audit.c.actor, audit.c.at, audit.c.data)
-                        .where(audit.c.instance_id == instance_id, audit.c.type == "approval.decided")
-                        .order_by(audit.c.id))
+    rows = conn.execute(
+        select(audit.c.element, audit.c.actor, audit.c.at, audit.c.data)
+        .where(audit.c.instance_id == instance_id, audit.c.type == "approval.decided")
+        .order_by(audit.c.id)
+    )
     return [{**r.data, "element": r.element, "actor": r.actor, "at": r.at.isoformat()} for r in rows]
 
 
@@ -63,38 +90,78 @@ def read(conn: Connection, cycle: str) -> dict[str, Any]:
     head = conn.execute(select(cycles).where(cycles.c.cycle == cycle)).first()
     if head is None:
         raise NotFound(f"no published results for cycle {cycle}", code="results_not_found")
-    rows = conn.execute(select(units).where(units.c.cycle == cycle)
-                        .order_by(units.c.level.desc(), units.c.code)).all()
+    rows = conn.execute(
+        select(units).where(units.c.cycle == cycle).order_by(units.c.level.desc(), units.c.code)
+    ).all()
     as_dict = [dict(r._mapping) for r in rows]
-    return {"cycle": head.cycle, "kind": head.kind, "year": head.year,
-            "published_at": head.published_at, "approved_by": head.approved_by, "notice": head.notice,
-            "prefectures": [r for r in as_dict if r["level"] == "prefecture"],
-            "counties": [r for r in as_dict if r["level"] == "county"]}
+    return {
+        "cycle": head.cycle,
+        "kind": head.kind,
+        "year": head.year,
+        "published_at": head.published_at,
+        "approved_by": head.approved_by,
+        "notice": head.notice,
+        "prefectures": [r for r in as_dict if r["level"] == "prefecture"],
+        "counties": [r for r in as_dict if r["level"] == "county"],
+    }
 
 
 def scores_of(conn: Connection, cycle: str, level: str = "prefecture") -> list[dict[str, Any]]:
     """A published cycle's scores (for the transition evaluation); empty if not published."""
-    rows = conn.execute(select(units.c.code, units.c.score, units.c.grade)
-                        .where(units.c.cycle == cycle, units.c.level == level))
+    rows = conn.execute(
+        select(units.c.code, units.c.score, units.c.grade).where(
+            units.c.cycle == cycle, units.c.level == level
+        )
+    )
     return [dict(r._mapping) for r in rows]
 
 
-COLUMNS = ("level", "code", "name", "prefecture_code", "category", "grade", "score",
-           "interview_reminder", "listed_supervision", "revitalization_not_good",
-           "serious_return_to_poverty", "highlight")
-HEADINGS = ("层级 / Level", "代码 / Code", "名称 / Name", "所属州市 / Prefecture", "类别 / Category",
-            "等次 / Grade", "得分 / Score", "约谈提醒 / Interview", "挂牌督办 / Listed supervision",
-            "乡村振兴不得为好 / Not 好 in revitalization", "返贫问题突出 / Serious return to poverty",
-            "创新亮点 / Highlight")
+COLUMNS = (
+    "level",
+    "code",
+    "name",
+    "prefecture_code",
+    "category",
+    "grade",
+    "score",
+    "interview_reminder",
+    "listed_supervision",
+    "revitalization_not_good",
+    "serious_return_to_poverty",
+    "highlight",
+)
+HEADINGS = (
+    "层级 / Level",
+    "代码 / Code",
+    "名称 / Name",
+    "所属州市 / Prefecture",
+    "类别 / Category",
+    "等次 / Grade",
+    "得分 / Score",
+    "约谈提醒 / Interview",
+    "挂牌督办 / Listed supervision",
+    "乡村振兴不得为好 / Not 好 in revitalization",
+    "返贫问题突出 / Serious return to poverty",
+    "创新亮点 / Highlight",
+)
 
 
 def table(results: dict[str, Any]) -> list[list[Any]]:
     lines: list[list[Any]] = [list(HEADINGS)]
     for row in results["prefectures"] + results["counties"]:
         flags = row["flags"] or {}
-        lines.append([row["level"], row["code"], row["name"], row["prefecture_code"] or "",
-                      row["category"] or "", row["grade"], row["score"],
-                      *(bool(flags.get(k)) for k in COLUMNS[7:])])
+        lines.append(
+            [
+                row["level"],
+                row["code"],
+                row["name"],
+                row["prefecture_code"] or "",
+                row["category"] or "",
+                row["grade"],
+                row["score"],
+                *(bool(flags.get(k)) for k in COLUMNS[7:]),
+            ]
+        )
     return lines
 
 
@@ -106,6 +173,7 @@ def as_csv(results: dict) -> str:
 
 def as_xlsx(results: dict) -> bytes:
     from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = f"{results['cycle']}"[:31]

@@ -4,6 +4,7 @@ ratio, reproducible from a seed that the audit trail records with the resulting 
 To recompute a sample: take the plan's counties, group them by category, sort each group by
 code, and in each group draw `max(1, round(len(group) * ratio))` counties with
 `random.Random(f"{seed}:{category}").sample(group, k)`; the sample is the union, by code."""
+
 from __future__ import annotations
 
 import random
@@ -25,5 +26,10 @@ def stratified_sample(counties: list[dict], ratio: float, seed: int) -> list[dic
         group = strata[category]
         k = min(len(group), max(1, round(len(group) * ratio)))
         drawn.extend(random.Random(f"{seed}:{category}").sample(group, k))
-    return sorted(({"code": c["code"], "name": c["name"], "prefecture": c["prefecture"],
-                    "category": c["category"]} for c in drawn), key=lambda c: c["code"])
+    return sorted(
+        (
+            {"code": c["code"], "name": c["name"], "prefecture": c["prefecture"], "category": c["category"]}
+            for c in drawn
+        ),
+        key=lambda c: c["code"],
+    )

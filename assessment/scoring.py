@@ -6,6 +6,7 @@ A county's score mixes three sources by the plan's `source_weights`: its prefect
 score when the county was spot-checked —, the mean of the departments' routine scores, and the
 third party's score (missing sources are left out of the mix). A prefecture's score is the mean
 of its counties' scores weighted by county category (the plan's `category_weights`)."""
+
 from __future__ import annotations
 
 from statistics import fmean
@@ -21,8 +22,9 @@ def _mix(parts: dict[str, float | None], weights: dict[str, float]) -> float:
     return round(sum(weights[k] * v for k, v in present.items()) / total, 2)
 
 
-def score_counties(counties, weights, source_weights, self_assessments, routine_evaluations,
-                   third_party_report, spot_checks) -> list[dict]:
+def score_counties(
+    counties, weights, source_weights, self_assessments, routine_evaluations, third_party_report, spot_checks
+) -> list[dict]:
     ratings = {r["code"]: r for a in self_assessments or [] for r in a.get("county_ratings", [])}
     routine: dict[str, list[float]] = {}
     for evaluation in routine_evaluations or []:
@@ -37,13 +39,22 @@ def score_counties(counties, weights, source_weights, self_assessments, routine_
         code, check = county["code"], checks.get(county["code"])
         own = ratings.get(code)
         self_score = _mix({a: own.get(a) for a in ASPECTS}, weights) if own else None
-        parts = {"self_assessment": float(check["verified_score"]) if check else self_score,
-                 "routine": round(fmean(routine[code]), 2) if routine.get(code) else None,
-                 "third_party": third.get(code)}
-        scored.append({**county, "score": _mix(parts, source_weights), "scores": parts,
-                       "spot_checked": check is not None, "highlight": False,
-                       "serious_return_to_poverty": bool(check and check.get("serious_return_to_poverty"))
-                       or code in reported_serious})
+        parts = {
+            "self_assessment": float(check["verified_score"]) if check else self_score,
+            "routine": round(fmean(routine[code]), 2) if routine.get(code) else None,
+            "third_party": third.get(code),
+        }
+        scored.append(
+            {
+                **county,
+                "score": _mix(parts, source_weights),
+                "scores": parts,
+                "spot_checked": check is not None,
+                "highlight": False,
+                "serious_return_to_poverty": bool(check and check.get("serious_return_to_poverty"))
+                or code in reported_serious,
+            }
+        )
     return scored
 
 
@@ -58,11 +69,16 @@ def score_prefectures(prefectures, county_scores, category_weights, self_assessm
         weight = {c["code"]: float(category_weights.get(c["category"], 1)) for c in counties}
         total = sum(weight.values()) or 1.0
         assessment = own.get(prefecture["code"], {})
-        scored.append({"code": prefecture["code"], "name": prefecture["name"],
-                       "score": round(sum(weight[c["code"]] * c["score"] for c in counties) / total, 2),
-                       "highlight": bool(assessment.get("highlight")),
-                       "serious_return_to_poverty": bool(assessment.get("serious_return_to_poverty"))
-                       or any(c["serious_return_to_poverty"] for c in counties)})
+        scored.append(
+            {
+                "code": prefecture["code"],
+                "name": prefecture["name"],
+                "score": round(sum(weight[c["code"]] * c["score"] for c in counties) / total, 2),
+                "highlight": bool(assessment.get("highlight")),
+                "serious_return_to_poverty": bool(assessment.get("serious_return_to_poverty"))
+                or any(c["serious_return_to_poverty"] for c in counties),
+            }
+        )
     return scored
 
 
@@ -72,12 +88,20 @@ def five_year_scores(prefectures, annual: dict[str, list[dict]], five_year_asses
     own = {a["code"]: a for a in five_year_assessments or []}
     scored = []
     for prefecture in prefectures:
-        by_year = {year: next((r["score"] for r in rows if r["code"] == prefecture["code"]), None)
-                   for year, rows in sorted(annual.items())}
+        by_year = {
+            year: next((r["score"] for r in rows if r["code"] == prefecture["code"]), None)
+            for year, rows in sorted(annual.items())
+        }
         present = [s for s in by_year.values() if s is not None]
         assessment = own.get(prefecture["code"], {})
-        scored.append({"code": prefecture["code"], "name": prefecture["name"],
-                       "annual_scores": by_year, "score": round(fmean(present), 2) if present else 0.0,
-                       "highlight": bool(assessment.get("highlight")),
-                       "serious_return_to_poverty": bool(assessment.get("serious_return_to_poverty"))})
+        scored.append(
+            {
+                "code": prefecture["code"],
+                "name": prefecture["name"],
+                "annual_scores": by_year,
+                "score": round(fmean(present), 2) if present else 0.0,
+                "highlight": bool(assessment.get("highlight")),
+                "serious_return_to_poverty": bool(assessment.get("serious_return_to_poverty")),
+            }
+        )
     return scored

@@ -5,19 +5,17 @@ spot check by a team member from another prefecture); each gate returns the draf
 cycle before approving it; the third party answers through the signed inbound webhook; and
 between bursts of work the clock moves to the next due time. A line is printed as each cycle
 publishes; the run succeeds when every cycle opened in the span has published."""
+
 from __future__ import annotations
 
 import json
 import random
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import cast
 
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook as Signer
-
-from forms.generate import generate
-from webhooks import inbound
 
 from engine.auth.users import create_user
 from engine.errors import Conflict, Forbidden, KaopingError
@@ -28,6 +26,8 @@ from engine.runtime import access, commands, listings
 from engine.runtime.principal import Principal
 from engine.runtime.runtime import Runtime
 from engine.scheduler.drain import drain, move_clock
+from forms.generate import generate
+from webhooks import inbound
 
 from . import read_model, results
 from .divisions import Divisions
@@ -35,8 +35,14 @@ from .models import CycleResult
 from .plan import DEPARTMENTS
 
 ENDPOINT = "third-party"
-PROVINCE = ("provincial_office", "assessment_team", "leading_group", "provincial_leadership",
-            "integration", "third_party")
+PROVINCE = (
+    "provincial_office",
+    "assessment_team",
+    "leading_group",
+    "provincial_leadership",
+    "integration",
+    "third_party",
+)
 
 
 class Simulation:
@@ -74,8 +80,9 @@ class Simulation:
         with self.rt.db.connect() as conn:
             if conn.execute(select(InboundEndpoint.name).where(InboundEndpoint.name == ENDPOINT)).first():
                 inbound.remove(self.rt, ENDPOINT)
-        _, secret = inbound.create(self.rt, "simulate", ENDPOINT, "third_party.report",
-                                   business_key_path="$.cycle.key")
+        _, secret = inbound.create(
+            self.rt, "simulate", ENDPOINT, "third_party.report", business_key_path="$.cycle.key"
+        )
         return secret
 
     def run(self, start: datetime, end: datetime) -> bool:
@@ -117,7 +124,9 @@ class Simulation:
 
     def _definition(self, instance_id: str):
         with self.rt.db.connect() as conn:
-            definition_id = conn.execute(select(Instance.definition_id).where(Instance.id == instance_id)).scalar()
+            definition_id = conn.execute(
+                select(Instance.definition_id).where(Instance.id == instance_id)
+            ).scalar()
             return self.rt.definitions.get(conn, cast(str, definition_id))  # its task's instance exists
 
     def _actor(self, task) -> Principal:
@@ -132,10 +141,17 @@ class Simulation:
             key = (task.instance_id, task.element_id)
             if key not in self.returned:  # every gate returns the draft once, then approves
                 self.returned.add(key)
-                return {"decision": "return", "comment": "请补充问题整改情况后再报 / Please add the rectification status."}
+                return {
+                    "decision": "return",
+                    "comment": "请补充问题整改情况后再报 / Please add the rectification status.",
+                }
             return {"decision": "approve", "comment": "同意 / Approved."}
         if task.form_key == "annual-plan":
-            return {k: task.data[k] for k in ("weights", "source_weights", "category_weights", "sampling_ratio") if k in task.data}
+            return {
+                k: task.data[k]
+                for k in ("weights", "source_weights", "category_weights", "sampling_ratio")
+                if k in task.data
+            }
         return {}
 
     def _score(self, county: str) -> float:
@@ -146,7 +162,12 @@ class Simulation:
         """Scores that follow each prefecture's standing instead of pure noise."""
         if form_key == "self-assessment":
             for row in data["assessment"]["county_ratings"]:
-                row.update({aspect: self._score(row["code"]) for aspect in ("responsibility", "policy", "work", "results")})
+                row.update(
+                    {
+                        aspect: self._score(row["code"])
+                        for aspect in ("responsibility", "policy", "work", "results")
+                    }
+                )
         elif form_key == "routine-evaluation":
             for row in data["evaluation"]["scores"]:
                 row["score"] = self._score(row["code"])
@@ -155,31 +176,45 @@ class Simulation:
 
     def _answer_third_party(self) -> int:
         with self.rt.db.read() as session:
-            waiting = session.execute(select(Instance.business_key).join(
-                MessageWait, MessageWait.instance_id == Instance.id).where(
-                MessageWait.message_name == "third_party.report")).scalars().all()
+            waiting = (
+                session.execute(
+                    select(Instance.business_key)
+                    .join(MessageWait, MessageWait.instance_id == Instance.id)
+                    .where(MessageWait.message_name == "third_party.report")
+                )
+                .scalars()
+                .all()
+            )
         counties = [c.code for c in self.divisions.counties()]
         for key in waiting:
-            report = {"cycle": {"key": key}, "summary": "第三方评估报告 / Third-party report",
-                      "county_scores": [{"code": c, "score": self._score(c)} for c in counties],
-                      "serious": []}
+            report = {
+                "cycle": {"key": key},
+                "summary": "第三方评估报告 / Third-party report",
+                "county_scores": [{"code": c, "score": self._score(c)} for c in counties],
+                "serious": [],
+            }
             body = json.dumps(report, ensure_ascii=False)
             # Signed on the engine's wall clock (the receiver checks it against its own), in UTC
             # because the signer reads the time as UTC whatever its zone.
-            message_id, at = f"msg_{uuid.uuid4().hex}", self.rt.wall.now().astimezone(timezone.utc)
-            headers = {"webhook-id": message_id, "webhook-timestamp": str(int(at.timestamp())),
-                       "webhook-signature": Signer(self.secret).sign(message_id, at, body)}
+            message_id, at = f"msg_{uuid.uuid4().hex}", self.rt.wall.now().astimezone(UTC)
+            headers = {
+                "webhook-id": message_id,
+                "webhook-timestamp": str(int(at.timestamp())),
+                "webhook-signature": Signer(self.secret).sign(message_id, at, body),
+            }
             inbound.receive(self.rt, ENDPOINT, body.encode(), headers)
         return len(waiting)
 
     def _report_publication(self, task) -> None:
         with self.rt.db.connect() as conn:
-            rows = conn.execute(select(CycleResult.cycle, CycleResult.kind)
-                                .where(CycleResult.instance_id == task.instance_id)).all()
+            rows = conn.execute(
+                select(CycleResult.cycle, CycleResult.kind).where(CycleResult.instance_id == task.instance_id)
+            ).all()
             if not rows:
                 return
-            instance = conn.execute(select(Instance.business_key, Instance.definition_key)
-                                    .where(Instance.id == task.instance_id)).one()
+            instance = conn.execute(
+                select(Instance.business_key, Instance.definition_key).where(Instance.id == task.instance_id)
+            ).one()
             definition = read_model.cycle_definitions(self.rt, conn).get(instance.definition_key)
         period = definition.period(instance.business_key or "") if definition else None
         for cycle, kind in rows:
@@ -198,9 +233,13 @@ class Simulation:
         """Every cycle opened in the span whose February deadline falls in it has published."""
         with self.rt.db.connect() as conn:
             definitions = read_model.cycle_definitions(self.rt, conn)
-            opened = conn.execute(select(Instance.business_key, Instance.definition_key).where(
-                Instance.definition_key.in_(list(definitions)),
-                Instance.created_at >= start, Instance.created_at <= end)).all()
+            opened = conn.execute(
+                select(Instance.business_key, Instance.definition_key).where(
+                    Instance.definition_key.in_(list(definitions)),
+                    Instance.created_at >= start,
+                    Instance.created_at <= end,
+                )
+            ).all()
         zone = self.rt.clock.zone
         due = set()
         for key, definition_key in opened:

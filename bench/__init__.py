@@ -3,14 +3,15 @@
 `python -m bench [--quick]` prints a table and writes bench/results.json (generated, not kept
 under version control by default). DESIGN.md, "Cost per step", states the bars it checks.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 MODELS = HERE / "models"
-CHAIN = "bench_chain"   # user task → script task → user task, in lanes (models/chain.bpmn)
-UNITS = "bench_units"   # one parallel multi-instance user task over `units` (models/units.bpmn)
+CHAIN = "bench_chain"  # user task → script task → user task, in lanes (models/chain.bpmn)
+UNITS = "bench_units"  # one parallel multi-instance user task over `units` (models/units.bpmn)
 MODEL_FILES = {CHAIN: MODELS / "chain.bpmn", UNITS: MODELS / "units.bpmn"}
 FILL_DATA = {"a": 40, "b": 30}  # what the first task of the chain submits; its script adds them
 

@@ -4,6 +4,7 @@ while the server is stopped. Columns are read from the schema, so new columns fo
 
 A clone's task ids do not match the task ids inside its workflow state; nothing completes a
 clone, they are there to be stored, indexed and scanned past."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -41,9 +42,13 @@ def _expression(table: str, name: str, kind: str, pk: int, single_pk: bool) -> s
 
 def plan(db: sqlite3.Connection) -> list[tuple[str, str]]:
     """(table, FROM-and-WHERE clause over `src` that selects the template's rows)."""
-    tables = [r[0] for r in db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name != 'alembic_version' ORDER BY name")]
+    tables = [
+        r[0]
+        for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name != 'alembic_version' ORDER BY name"
+        )
+    ]
     steps = [("instances", "instances AS src WHERE src.id = :template")]
     for table in tables:
         names = {c[0] for c in _columns(db, table)}
@@ -52,8 +57,13 @@ def plan(db: sqlite3.Connection) -> list[tuple[str, str]]:
         if "instance_id" in names:
             steps.append((table, f'"{table}" AS src WHERE src.instance_id = :template'))
         elif "task_id" in names:
-            steps.append((table, f'"{table}" AS src JOIN tasks ON tasks.id = src.task_id '
-                                 f"WHERE tasks.instance_id = :template"))
+            steps.append(
+                (
+                    table,
+                    f'"{table}" AS src JOIN tasks ON tasks.id = src.task_id '
+                    f"WHERE tasks.instance_id = :template",
+                )
+            )
     # parents first, for the foreign keys
     order = {"instances": 0, "workflow_states": 1, "tasks": 2}
     return sorted(steps, key=lambda s: order.get(s[0], 3))
@@ -78,7 +88,8 @@ def clone(database: Path, template: str, copies: int, batch: int = 10_000) -> di
                 db.execute(
                     f"WITH RECURSIVE seq(n) AS (SELECT :low UNION ALL SELECT n + 1 FROM seq WHERE n < :high) "
                     f'INSERT INTO "{table}" ({names}) SELECT {values} FROM seq, {source}',
-                    {"low": low, "high": high, "template": template})
+                    {"low": low, "high": high, "template": template},
+                )
                 added[table] = added.get(table, 0) + db.total_changes - before
             db.execute("COMMIT")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -99,9 +110,13 @@ def state_sizes(database: Path) -> dict[str, int]:
     """Average stored workflow state per definition key, in bytes (the engine's own format)."""
     db = sqlite3.connect(database)
     try:
-        return {key: int(size) for key, size in db.execute(
-            "SELECT i.definition_key, avg(length(w.state)) FROM workflow_states w "
-            "JOIN instances i ON i.id = w.instance_id GROUP BY i.definition_key")}
+        return {
+            key: int(size)
+            for key, size in db.execute(
+                "SELECT i.definition_key, avg(length(w.state)) FROM workflow_states w "
+                "JOIN instances i ON i.id = w.instance_id GROUP BY i.definition_key"
+            )
+        }
     finally:
         db.close()
 

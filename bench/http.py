@@ -3,15 +3,15 @@ library's http.client: `requests` alone adds about half a millisecond of client-
 every call, which would be charged to the server); every timed figure is one request's wall
 time as the client sees it. Anything but the expected status stops the run
 with the exact request and response (ServerMisbehaved)."""
+
 from __future__ import annotations
 
 import json
 import threading
 from collections import defaultdict
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from time import perf_counter
-
 from http.client import HTTPConnection
+from time import perf_counter
 from urllib.parse import urlencode, urlsplit
 
 import requests
@@ -42,8 +42,9 @@ class Client:
     def call(self, method: str, path: str, *, expect=(200,), json_body=None, params=None, files=None):
         """→ (decoded JSON, seconds)."""
         if files is not None:  # multipart uploads are untimed set-up: requests builds them
-            response = requests.request(method, f"{self.base}/api/v1{path}", files=files,
-                                        headers=self.headers, timeout=120)
+            response = requests.request(
+                method, f"{self.base}/api/v1{path}", files=files, headers=self.headers, timeout=120
+            )
             if response.status_code not in expect:
                 raise ServerMisbehaved(method, path, None, response.status_code, response.text)
             return response.json(), response.elapsed.total_seconds()
@@ -68,8 +69,7 @@ class Client:
 
 
 def deploy(admin: Client) -> list[dict]:
-    files = [("file", (path.name, path.read_bytes(), "application/xml"))
-             for path in MODEL_FILES.values()]
+    files = [("file", (path.name, path.read_bytes(), "application/xml")) for path in MODEL_FILES.values()]
     body, _ = admin.call("POST", "/definitions", expect=(200, 201), files=files)
     return body["definitions"]
 
@@ -77,7 +77,9 @@ def deploy(admin: Client) -> list[dict]:
 def only_task(instance: dict, element: str) -> str:
     tasks = [t for t in instance["active_tasks"] if t["element_id"] == element]
     if len(tasks) != 1:
-        raise AssertionError(f"expected one ready {element!r} in {instance['id']}, got {instance['active_tasks']}")
+        raise AssertionError(
+            f"expected one ready {element!r} in {instance['id']}, got {instance['active_tasks']}"
+        )
     return tasks[0]["id"]
 
 
@@ -90,8 +92,7 @@ def chain_instances(base: str, tokens: dict[str, str], count: int, suffix: str =
         for _ in range(count):
             if _stop.is_set():
                 break
-            instance, took = clerk.call("POST", "/instances", expect=(201,),
-                                        json_body={"definition": CHAIN})
+            instance, took = clerk.call("POST", "/instances", expect=(201,), json_body={"definition": CHAIN})
             out[f"rest_start{suffix}"].append(took)
             fill = only_task(instance, "fill")
             _, took = clerk.call("POST", f"/tasks/{fill}/complete", json_body={"data": FILL_DATA})
@@ -138,8 +139,7 @@ def alternate(rounds: int, jobs: list) -> Samples:
 
 def check_chain_outcome(admin: Client) -> None:
     """The benchmark measured real work: a finished chain ran its script."""
-    page, _ = admin.call("GET", "/instances", params={"definition": CHAIN, "status": "completed",
-                                                      "limit": 1})
+    page, _ = admin.call("GET", "/instances", params={"definition": CHAIN, "status": "completed", "limit": 1})
     if not page["items"] or page["items"][0]["variables"].get("total") != 70:
         raise AssertionError(f"no completed {CHAIN} instance with total == 70: {page['items'][:1]}")
 
@@ -149,8 +149,12 @@ def stage(admin: Client, count: int, stages: int) -> Samples:
     completed in turn by the administrator; each completion is timed."""
     out: Samples = defaultdict(list)
     for _ in range(stages):
-        instance, took = admin.call("POST", "/instances", expect=(201,),
-                                    json_body={"definition": UNITS, "variables": {"units": units(count)}})
+        instance, took = admin.call(
+            "POST",
+            "/instances",
+            expect=(201,),
+            json_body={"definition": UNITS, "variables": {"units": units(count)}},
+        )
         out[f"rest_start_units_{count}"].append(took)
         ids = [t["id"] for t in instance["active_tasks"]]
         if len(ids) != count:

@@ -3,6 +3,7 @@
 Parse once; then a start is BpmnWorkflow + do_engine_steps + serialize, and a step is
 deserialize + complete one ready user task + do_engine_steps + serialize, with SpiffWorkflow's
 own serializer (SPIFF_CONFIG), which writes the whole workflow, spec included, every time."""
+
 from __future__ import annotations
 
 from time import perf_counter
@@ -23,8 +24,7 @@ class Raw:
         parser = SpiffBpmnParser(validator=VALIDATOR)
         for path in MODEL_FILES.values():
             parser.add_bpmn_file(str(path))
-        self.specs = {key: (parser.get_spec(key), parser.get_subprocess_specs(key))
-                      for key in MODEL_FILES}
+        self.specs = {key: (parser.get_spec(key), parser.get_subprocess_specs(key)) for key in MODEL_FILES}
         self.state_bytes: dict[str, int] = {}
 
     def start(self, key: str, variables: dict) -> tuple[str, float]:
@@ -41,8 +41,7 @@ class Raw:
         the workflow is now completed."""
         began = perf_counter()
         workflow = self.serializer.deserialize_json(state)
-        task = next(t for t in workflow.get_tasks(state=TaskState.READY)
-                    if isinstance(t.task_spec, UserTask))
+        task = next(t for t in workflow.get_tasks(state=TaskState.READY) if isinstance(t.task_spec, UserTask))
         task.data.update(data or {})
         task.run()
         workflow.do_engine_steps()
@@ -50,8 +49,9 @@ class Raw:
         return state, perf_counter() - began, workflow.is_completed()
 
 
-def measure(instances: int, unit_counts: tuple[int, ...],
-            stages: int) -> tuple[dict[str, list[float]], dict[str, int]]:
+def measure(
+    instances: int, unit_counts: tuple[int, ...], stages: int
+) -> tuple[dict[str, list[float]], dict[str, int]]:
     """Samples in seconds by figure name, and the size of each model's state in bytes."""
     raw = Raw()
     out: dict[str, list[float]] = {"raw_start": [], "raw_step": []}

@@ -1,4 +1,5 @@
 """A loopback webhook receiver for the bench: answers 204 to every POST, keep-alive, counts."""
+
 from __future__ import annotations
 
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

@@ -1,5 +1,6 @@
 """Samples → figures ({median_ms, p90_ms, n}), the ratios DESIGN.md sets bars for, a table on
 stdout, and results.json (written to a .tmp file first, then renamed)."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,12 @@ from pathlib import Path
 RATIOS = [
     ("rest_complete / raw_step", "rest_complete", "raw_step", 3.0),
     ("rest_start / raw_start", "rest_start", "raw_start", 3.0),
-    ("rest_complete_units_145 / rest_complete_units_16", "rest_complete_units_145",
-     "rest_complete_units_16", 1.5),
+    (
+        "rest_complete_units_145 / rest_complete_units_16",
+        "rest_complete_units_145",
+        "rest_complete_units_16",
+        1.5,
+    ),
     ("rest_complete_stored / rest_complete_empty", "rest_complete_stored", "rest_complete_empty", 1.2),
 ]
 RSS_BAR_MB = 120.0
@@ -45,11 +50,14 @@ DESCRIPTIONS = {
 def figure(samples: list[float]) -> dict:
     ordered = sorted(samples)
     p90 = ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
-    return {"median_ms": round(statistics.median(ordered) * 1000, 3),
-            "p90_ms": round(p90 * 1000, 3), "n": len(ordered),
-            # not barred, but they show a cost the median hides (e.g. one slow step per stage)
-            "mean_ms": round(statistics.fmean(ordered) * 1000, 3),
-            "max_ms": round(ordered[-1] * 1000, 3)}
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 3),
+        "p90_ms": round(p90 * 1000, 3),
+        "n": len(ordered),
+        # not barred, but they show a cost the median hides (e.g. one slow step per stage)
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 3),
+        "max_ms": round(ordered[-1] * 1000, 3),
+    }
 
 
 def build(samples: dict[str, list[float]], rss: dict, meta: dict) -> dict:
@@ -59,13 +67,20 @@ def build(samples: dict[str, list[float]], rss: dict, meta: dict) -> dict:
         if top in results and bottom in results:
             value = results[top]["median_ms"] / results[bottom]["median_ms"]
             of_means = results[top]["mean_ms"] / results[bottom]["mean_ms"]
-            ratios[name] = {"value": round(value, 2), "bar": bar, "pass": value <= bar,
-                            "of_means": round(of_means, 2)}
+            ratios[name] = {
+                "value": round(value, 2),
+                "bar": bar,
+                "pass": value <= bar,
+                "of_means": round(of_means, 2),
+            }
     after = rss["after_instances"]
     results["ratios"] = ratios
     results[f"rss_mb_after_{after}"] = round(rss["after_mb"], 1)
-    results["rss"] = {**{k: round(v, 1) if isinstance(v, float) else v for k, v in rss.items()},
-                      "bar_mb": RSS_BAR_MB, "pass": rss["after_mb"] <= RSS_BAR_MB}
+    results["rss"] = {
+        **{k: round(v, 1) if isinstance(v, float) else v for k, v in rss.items()},
+        "bar_mb": RSS_BAR_MB,
+        "pass": rss["after_mb"] <= RSS_BAR_MB,
+    }
     results["meta"] = meta
     return results
 
@@ -77,30 +92,41 @@ def write(results: dict, path: Path) -> None:
 
 
 def table(results: dict) -> str:
-    lines = [f"{'figure':<27} {'median':>7} {'p90':>7} {'mean':>7} {'max':>7} {'n':>6}  "
-             f"(ms)  what"]
+    lines = [f"{'figure':<27} {'median':>7} {'p90':>7} {'mean':>7} {'max':>7} {'n':>6}  (ms)  what"]
     for name, value in results.items():
         if isinstance(value, dict) and "median_ms" in value:
-            lines.append(f"{name:<27} {value['median_ms']:>7.2f} {value['p90_ms']:>7.2f} "
-                         f"{value['mean_ms']:>7.2f} {value['max_ms']:>7.1f} {value['n']:>6}  "
-                         f"{DESCRIPTIONS.get(name, '')}")
+            lines.append(
+                f"{name:<27} {value['median_ms']:>7.2f} {value['p90_ms']:>7.2f} "
+                f"{value['mean_ms']:>7.2f} {value['max_ms']:>7.1f} {value['n']:>6}  "
+                f"{DESCRIPTIONS.get(name, '')}"
+            )
     lines.append("")
-    lines.append(f"{'ratio (of medians; of means for information)':<50} {'value':>6} {'bar':>5}  "
-                 f"verdict  {'of means':>8}")
+    lines.append(
+        f"{'ratio (of medians; of means for information)':<50} {'value':>6} {'bar':>5}  "
+        f"verdict  {'of means':>8}"
+    )
     for name, ratio in results["ratios"].items():
-        lines.append(f"{name:<50} {ratio['value']:>6.2f} {ratio['bar']:>5.1f}  "
-                     f"{'pass' if ratio['pass'] else 'FAIL':<7}  {ratio['of_means']:>8.2f}")
+        lines.append(
+            f"{name:<50} {ratio['value']:>6.2f} {ratio['bar']:>5.1f}  "
+            f"{'pass' if ratio['pass'] else 'FAIL':<7}  {ratio['of_means']:>8.2f}"
+        )
     rss = results["rss"]
-    lines.append(f"{'worker RSS after ' + str(rss['after_instances']) + ' instances, MB':<50} "
-                 f"{rss['after_mb']:>6.1f} {rss['bar_mb']:>5.0f}  {'pass' if rss['pass'] else 'FAIL'}"
-                 f"   (at start {rss['start_mb']:.1f} MB; after restart with "
-                 f"{rss.get('stored_instances', '?')} stored {rss.get('restart_mb', 0):.1f} MB)")
+    lines.append(
+        f"{'worker RSS after ' + str(rss['after_instances']) + ' instances, MB':<50} "
+        f"{rss['after_mb']:>6.1f} {rss['bar_mb']:>5.0f}  {'pass' if rss['pass'] else 'FAIL'}"
+        f"   (at start {rss['start_mb']:.1f} MB; after restart with "
+        f"{rss.get('stored_instances', '?')} stored {rss.get('restart_mb', 0):.1f} MB)"
+    )
     meta = results.get("meta", {})
     raw, ours = meta.get("raw_state_bytes", {}), meta.get("engine_state_bytes", {})
     if raw:
-        lines.append("state bytes, raw SpiffWorkflow (spec included): " +
-                     ", ".join(f"{k} {v:,}" for k, v in raw.items()))
+        lines.append(
+            "state bytes, raw SpiffWorkflow (spec included): "
+            + ", ".join(f"{k} {v:,}" for k, v in raw.items())
+        )
     if ours:
-        lines.append("state bytes, Kaoping's stored workflow_states (average): " +
-                     ", ".join(f"{k} {v:,}" for k, v in ours.items()))
+        lines.append(
+            "state bytes, Kaoping's stored workflow_states (average): "
+            + ", ".join(f"{k} {v:,}" for k, v in ours.items())
+        )
     return "\n".join(lines)

@@ -1,5 +1,6 @@
 """A Kaoping server in a subprocess of its own process group (`kaoping serve`, gunicorn), on
 loopback, against a database the benchmark owns; and the accounts it needs, made with the CLI."""
+
 from __future__ import annotations
 
 import os
@@ -27,13 +28,13 @@ def kaoping_command() -> list[str]:
 
 def server_env(database_url: str, processes_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAOPING_")}
-    env.update(KAOPING_DATABASE_URL=database_url, KAOPING_SCHEDULER="0",
-               KAOPING_PROCESSES_DIR=str(processes_dir))
+    env.update(
+        KAOPING_DATABASE_URL=database_url, KAOPING_SCHEDULER="0", KAOPING_PROCESSES_DIR=str(processes_dir)
+    )
     return env
 
 
-def create_user(env: dict[str, str], name: str, *, admin: bool = False,
-                groups: tuple[str, ...] = ()) -> str:
+def create_user(env: dict[str, str], name: str, *, admin: bool = False, groups: tuple[str, ...] = ()) -> str:
     """`kaoping users create`; the token is the last line it prints."""
     command = [*kaoping_command(), "users", "create", name]
     command += ["--admin"] if admin else []
@@ -60,7 +61,7 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         self.start()
         return self
 
@@ -71,10 +72,22 @@ class Server:
         log = open(self.log_path, "ab")
         try:
             self.proc = subprocess.Popen(
-                [*kaoping_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                 "--workers", "1"],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True)
+                [
+                    *kaoping_command(),
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--workers",
+                    "1",
+                ],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         finally:
             log.close()
         try:
@@ -125,8 +138,11 @@ class Server:
         if children.exists():
             pids = [int(p) for p in children.read_text().split()]
         else:
-            pids = [int(d.name) for d in Path("/proc").iterdir() if d.name.isdigit()
-                    and _ppid(int(d.name)) == master]
+            pids = [
+                int(d.name)
+                for d in Path("/proc").iterdir()
+                if d.name.isdigit() and _ppid(int(d.name)) == master
+            ]
         if len(pids) != 1:
             raise RuntimeError(f"expected one gunicorn worker under {master}, found {pids}")
         return pids[0]

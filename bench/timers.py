@@ -4,6 +4,7 @@ processes, with a count proving each fired exactly once; and the scheduler's sca
 
 Runs against its own database, `kaoping_bench`, on the PostgreSQL of KAOPING_BENCH_POSTGRES_URL
 (default: the local one CI has); skipped, and said so, when there is none."""
+
 from __future__ import annotations
 
 import os
@@ -13,21 +14,21 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from engine.config import Settings
+from engine.persistence import timer_rows
 from engine.persistence.migrate import upgrade
 from engine.persistence.models import Timer
 from engine.runtime import commands
-from engine.scheduler.deployment import deploy_files
 from engine.runtime.principal import SYSTEM
 from engine.runtime.runtime import Runtime
+from engine.scheduler.deployment import deploy_files
 from engine.scheduler.drain import drain
-from engine.persistence import timer_rows
 
 from . import HERE
 
@@ -61,8 +62,9 @@ def run(quick: bool) -> dict | None:
     if url is None:
         return None
     count = 1_000 if quick else 10_000
-    settings = Settings(database_url=url, controlled_clock=True,
-                        clock_start="2026-11-25T09:00:00+08:00", scheduler=False)
+    settings = Settings(
+        database_url=url, controlled_clock=True, clock_start="2026-11-25T09:00:00+08:00", scheduler=False
+    )
     rt = Runtime.create(settings)
     deploy_files(rt, [("wait_timer.bpmn", (HERE / "models" / "wait_timer.bpmn").read_bytes())], "bench")
     began = time.monotonic()
@@ -76,21 +78,38 @@ def run(quick: bool) -> dict | None:
     idle_pass = _pass(rt)
     rt.db.dispose()
     smallest, largest = min(scans), max(scans)
-    return {"due_timers": count, "start_s": round(filling, 1), "drain_s": round(drained, 2),
-            "fired_per_scheduler": per_process, "timer_fired_events": fired,
-            "distinct_timers_fired": distinct, "timers_left": left,
-            "exactly_once": fired == distinct == count and left == 0,
-            "scan_median_ms": {str(n): v for n, v in scans.items()},
-            "idle_pass_median_ms": idle_pass,
-            "scan_ratio": {"value": round(scans[largest] / scans[smallest], 2), "bar": 1.2,
-                           "of": f"{largest} / {smallest} waiting timers"}}
+    return {
+        "due_timers": count,
+        "start_s": round(filling, 1),
+        "drain_s": round(drained, 2),
+        "fired_per_scheduler": per_process,
+        "timer_fired_events": fired,
+        "distinct_timers_fired": distinct,
+        "timers_left": left,
+        "exactly_once": fired == distinct == count and left == 0,
+        "scan_median_ms": {str(n): v for n, v in scans.items()},
+        "idle_pass_median_ms": idle_pass,
+        "scan_ratio": {
+            "value": round(scans[largest] / scans[smallest], 2),
+            "bar": 1.2,
+            "of": f"{largest} / {smallest} waiting timers",
+        },
+    }
 
 
 def _two_schedulers(url: str) -> tuple[float, list[int]]:
     env = {**os.environ, "KAOPING_DATABASE_URL": url, "KAOPING_CONTROLLED_CLOCK": "1"}
     began = time.monotonic()
-    processes = [subprocess.Popen([KAOPING, "scheduler", "--once"], env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    processes = [
+        subprocess.Popen(
+            [KAOPING, "scheduler", "--once"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     fired = []
     for process in processes:
         out, err = process.communicate(timeout=1800)
@@ -102,8 +121,9 @@ def _two_schedulers(url: str) -> tuple[float, list[int]]:
 
 def _exactly_once(rt) -> tuple[int, int, int]:
     with rt.db.connect() as conn:
-        fired, distinct = conn.execute(text(
-            "SELECT count(*), count(DISTINCT task_id) FROM audit_events WHERE type = 'timer.fired'")).one()
+        fired, distinct = conn.execute(
+            text("SELECT count(*), count(DISTINCT task_id) FROM audit_events WHERE type = 'timer.fired'")
+        ).one()
         left = conn.execute(text("SELECT count(*) FROM timers")).scalar()
     return fired, distinct, left
 
@@ -112,15 +132,25 @@ def _scans(rt, sizes) -> dict[int, float]:
     """Median of the scheduler's scan (its one indexed query, nothing due) on an open
     connection, as the number of waiting timers grows; the whole idle pass (a pooled
     connection, the clock, the scan) is timed beside it in `_passes`."""
-    far = datetime(2099, 1, 1, tzinfo=timezone.utc)
+    far = datetime(2099, 1, 1, tzinfo=UTC)
     results, stored = {}, 0
     for size in sizes:
-        rows = [{"kind": "timer", "definition_id": "bench", "definition_key": "bench", "version": 1,
-                 "instance_id": uuid.uuid4().hex, "task_id": str(uuid.uuid4()), "element_id": "t",
-                 "due_at": far + timedelta(seconds=i)} for i in range(size - stored)]
+        rows = [
+            {
+                "kind": "timer",
+                "definition_id": "bench",
+                "definition_key": "bench",
+                "version": 1,
+                "instance_id": uuid.uuid4().hex,
+                "task_id": str(uuid.uuid4()),
+                "element_id": "t",
+                "due_at": far + timedelta(seconds=i),
+            }
+            for i in range(size - stored)
+        ]
         with rt.db.transaction() as conn:
             for at in range(0, len(rows), 10_000):
-                conn.execute(Timer.__table__.insert(), rows[at:at + 10_000])
+                conn.execute(Timer.__table__.insert(), rows[at : at + 10_000])
             conn.execute(text("ANALYZE timers"))
         stored = size
         now = rt.clock.now()
@@ -150,17 +180,20 @@ def _pass(rt) -> float:
 
 def table(results: dict) -> str:
     scans = " · ".join(f"{n} waiting: {ms} ms" for n, ms in results["scan_median_ms"].items())
-    return "\n".join([
-        f"timers (PostgreSQL): {results['due_timers']} due timers drained by 2 scheduler processes "
-        f"in {results['drain_s']} s (fired {results['fired_per_scheduler']}); "
-        f"timer.fired events {results['timer_fired_events']}, distinct {results['distinct_timers_fired']}, "
-        f"left {results['timers_left']}: exactly once = {results['exactly_once']}",
-        f"scheduler scan, nothing due: {scans}; whole idle pass {results['idle_pass_median_ms']} ms; "
-        f"ratio {results['scan_ratio']['value']} (bar {results['scan_ratio']['bar']}, {results['scan_ratio']['of']})",
-    ])
+    return "\n".join(
+        [
+            f"timers (PostgreSQL): {results['due_timers']} due timers drained by 2 scheduler processes "
+            f"in {results['drain_s']} s (fired {results['fired_per_scheduler']}); "
+            f"timer.fired events {results['timer_fired_events']}, distinct {results['distinct_timers_fired']}, "
+            f"left {results['timers_left']}: exactly once = {results['exactly_once']}",
+            f"scheduler scan, nothing due: {scans}; whole idle pass {results['idle_pass_median_ms']} ms; "
+            f"ratio {results['scan_ratio']['value']} (bar {results['scan_ratio']['bar']}, {results['scan_ratio']['of']})",
+        ]
+    )
 
 
 if __name__ == "__main__":
     import json
+
     outcome = run("--quick" in sys.argv)
     print(json.dumps(outcome, indent=2) if outcome else "skipped")

@@ -1,6 +1,7 @@
 """Webhooks (issue 5's bench): outbound throughput from a backlog of 10,000 outbox rows to a
 loopback receiver (a separate process), and what 10 subscriptions add to a task completion
 (fan-out is the scheduler's work after the commit, so: nothing but the one outbox row)."""
+
 from __future__ import annotations
 
 import statistics
@@ -19,9 +20,9 @@ from engine.persistence.migrate import upgrade
 from engine.persistence.models import OutboxMessage
 from engine.persistence.webhook_models import WebhookDelivery
 from engine.runtime import commands
-from engine.scheduler.deployment import deploy_files
 from engine.runtime.principal import SYSTEM
 from engine.runtime.runtime import Runtime
+from engine.scheduler.deployment import deploy_files
 from webhooks import subscriptions
 from webhooks.delivery import deliver_due
 from webhooks.fanout import fan_out
@@ -32,8 +33,12 @@ from . import CHAIN, FILL_DATA, MODEL_FILES
 def run(quick: bool) -> dict:
     backlog = 1_000 if quick else 10_000
     with tempfile.TemporaryDirectory(prefix="kaoping-bench-webhooks-") as scratch:
-        receiver = subprocess.Popen([sys.executable, "-m", "bench.receiver"], stdout=subprocess.PIPE, text=True,
-                                    cwd=Path(__file__).resolve().parent.parent)
+        receiver = subprocess.Popen(
+            [sys.executable, "-m", "bench.receiver"],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
         try:
             url = f"http://127.0.0.1:{receiver.stdout.readline().strip()}/hook"
             throughput = _throughput(_runtime(scratch, "backlog"), url, backlog)
@@ -47,16 +52,30 @@ def run(quick: bool) -> dict:
 def _runtime(scratch: str, name: str) -> Runtime:
     url = f"sqlite:///{scratch}/{name}.db"
     upgrade(url)
-    return Runtime.create(Settings(database_url=url, scheduler=False, secret_key=Fernet.generate_key().decode(),
-                                   processes_dir=Path(scratch) / "none"))
+    return Runtime.create(
+        Settings(
+            database_url=url,
+            scheduler=False,
+            secret_key=Fernet.generate_key().decode(),
+            processes_dir=Path(scratch) / "none",
+        )
+    )
 
 
 def _throughput(rt: Runtime, url: str, backlog: int) -> dict:
     subscriptions.create(rt, "bench", url, ["*"])
     now = rt.clock.now()
-    rows = [{"message_id": f"msg_{uuid.uuid4().hex}", "event_type": "task.completed", "instance_id": None,
-             "payload": {"type": "task.completed", "timestamp": now.isoformat(), "data": {"n": n}},
-             "created_at": now, "dispatched_at": None} for n in range(backlog)]
+    rows = [
+        {
+            "message_id": f"msg_{uuid.uuid4().hex}",
+            "event_type": "task.completed",
+            "instance_id": None,
+            "payload": {"type": "task.completed", "timestamp": now.isoformat(), "data": {"n": n}},
+            "created_at": now,
+            "dispatched_at": None,
+        }
+        for n in range(backlog)
+    ]
     with rt.db.transaction() as conn:
         conn.execute(insert(OutboxMessage.__table__), rows)
     began = time.perf_counter()
@@ -71,11 +90,19 @@ def _throughput(rt: Runtime, url: str, backlog: int) -> dict:
             break
     took = time.perf_counter() - began
     with rt.db.connect() as conn:
-        succeeded = conn.execute(select(func.count()).select_from(WebhookDelivery.__table__)
-                                 .where(WebhookDelivery.status == "succeeded")).scalar()
+        succeeded = conn.execute(
+            select(func.count())
+            .select_from(WebhookDelivery.__table__)
+            .where(WebhookDelivery.status == "succeeded")
+        ).scalar()
     rt.db.dispose()
-    return {"backlog": backlog, "fan_out_s": round(fanned, 2), "drain_s": round(took, 2),
-            "deliveries_per_s": round(delivered / took), "succeeded": succeeded}
+    return {
+        "backlog": backlog,
+        "fan_out_s": round(fanned, 2),
+        "drain_s": round(took, 2),
+        "deliveries_per_s": round(delivered / took),
+        "succeeded": succeeded,
+    }
 
 
 def _subscription_cost(rt: Runtime, url: str, count: int) -> dict:
@@ -100,22 +127,28 @@ def _subscription_cost(rt: Runtime, url: str, count: int) -> dict:
         outbox_rows = conn.execute(select(func.count()).select_from(OutboxMessage.__table__)).scalar()
     rt.db.dispose()
     ms = lambda xs: round(statistics.median(xs) * 1000, 3)  # noqa: E731
-    return {"complete_0_subscriptions_ms": ms(bare), "complete_10_subscriptions_ms": ms(subscribed),
-            "subscription_ratio": round(statistics.median(subscribed) / statistics.median(bare), 2),
-            # each round is a start and a completion, two outbox rows each
-            "outbox_rows_per_step": round(outbox_rows / (3 * count * 2), 2)}
+    return {
+        "complete_0_subscriptions_ms": ms(bare),
+        "complete_10_subscriptions_ms": ms(subscribed),
+        "subscription_ratio": round(statistics.median(subscribed) / statistics.median(bare), 2),
+        # each round is a start and a completion, two outbox rows each
+        "outbox_rows_per_step": round(outbox_rows / (3 * count * 2), 2),
+    }
 
 
 def table(results: dict) -> str:
-    return "\n".join([
-        f"webhooks: {results['backlog']} outbox rows to a loopback receiver: fan-out {results['fan_out_s']} s, "
-        f"all delivered in {results['drain_s']} s ({results['deliveries_per_s']}/s, {results['succeeded']} succeeded)",
-        f"a completion (in-process) with 0 subscriptions {results['complete_0_subscriptions_ms']} ms, with 10 "
-        f"{results['complete_10_subscriptions_ms']} ms (ratio {results['subscription_ratio']}); the state change "
-        f"writes outbox rows only, {results['outbox_rows_per_step']} per step, whatever the number of subscriptions",
-    ])
+    return "\n".join(
+        [
+            f"webhooks: {results['backlog']} outbox rows to a loopback receiver: fan-out {results['fan_out_s']} s, "
+            f"all delivered in {results['drain_s']} s ({results['deliveries_per_s']}/s, {results['succeeded']} succeeded)",
+            f"a completion (in-process) with 0 subscriptions {results['complete_0_subscriptions_ms']} ms, with 10 "
+            f"{results['complete_10_subscriptions_ms']} ms (ratio {results['subscription_ratio']}); the state change "
+            f"writes outbox rows only, {results['outbox_rows_per_step']} per step, whatever the number of subscriptions",
+        ]
+    )
 
 
 if __name__ == "__main__":
     import json
+
     print(json.dumps(run("--quick" in sys.argv), indent=2))

@@ -1,4 +1,5 @@
 """The Flask application factory: configuration in, wired app out, nothing at import time."""
+
 from __future__ import annotations
 
 from flask import Flask

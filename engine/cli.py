@@ -1,10 +1,10 @@
 """`kaoping`: the one console script (API.md, "Command line and configuration")."""
+
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-
 from typing import TYPE_CHECKING, cast
 
 import click
@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the commands import the runtime when they run, not with the
 def _runtime(migrate: bool = True):
     from .persistence.migrate import upgrade
     from .runtime.runtime import Runtime
+
     settings = Settings.from_env()
     if migrate:
         upgrade(settings.database_url)
@@ -32,6 +33,7 @@ class _WithExtensions(click.Group):
 
     def _extension_commands(self) -> dict[str, click.Command]:
         from .extensions import Extensions, load
+
         settings = Settings.from_env()
         # a command made by click's decorators always has its name
         return {cast(str, c.name): c for c in Extensions(load(settings), settings).cli_commands()}
@@ -52,6 +54,7 @@ def main() -> None:
 def migrate() -> None:
     """Bring the database schema up to date."""
     from .persistence.migrate import upgrade
+
     upgrade(Settings.from_env().database_url)
     click.echo("database is up to date")
 
@@ -65,6 +68,7 @@ def migrate() -> None:
 def serve(host: str, port: int, workers: int, threads: int, access_log: bool) -> None:
     """Migrate, deploy the shipped processes, and serve the API with gunicorn."""
     from .serving import serve as run
+
     rt = _runtime()
     _deploy_shipped(rt)
     rt.db.dispose()  # each gunicorn worker opens its own connections after the fork
@@ -73,6 +77,7 @@ def serve(host: str, port: int, workers: int, threads: int, access_log: bool) ->
 
 def _deploy_shipped(rt: Runtime) -> None:
     from .scheduler.deployment import deploy_shipped
+
     for line in deploy_shipped(rt):
         click.echo(line)
 
@@ -85,8 +90,11 @@ def scheduler(once: bool, interval: float, verbose: bool) -> None:
     """The scheduler alone: fires due timers, start occurrences and due dates (several may
     run against one PostgreSQL; each timer fires once)."""
     from .scheduler.service import SchedulerService
+
     rt = _runtime()
-    report = (lambda row: click.echo(f"fired {row.kind} {row.id} {row.element_id}", nl=True)) if verbose else None
+    report = (
+        (lambda row: click.echo(f"fired {row.kind} {row.id} {row.element_id}", nl=True)) if verbose else None
+    )
     service = SchedulerService(rt, interval, on_fired=report)
     if once:
         fired = service.tick()
@@ -109,10 +117,10 @@ def users() -> None:
 def users_create(name: str, admin: bool, groups: tuple[str, ...], password: str | None) -> None:
     """Create a user; prints a new API token on the last line."""
     from .auth.users import create_user
+
     rt = _runtime()
     with _errors(), rt.db.write() as session:
-        token = create_user(session, name, now=rt.clock.now(), admin=admin, groups=groups,
-                            password=password)
+        token = create_user(session, name, now=rt.clock.now(), admin=admin, groups=groups, password=password)
     click.echo(f"created {'administrator' if admin else 'user'} {name}", err=True)
     click.echo(token)
 
@@ -122,6 +130,7 @@ def users_create(name: str, admin: bool, groups: tuple[str, ...], password: str 
 def deploy(files: tuple[str, ...]) -> None:
     """Validate and deploy BPMN, DMN and form files together, as POST /definitions does."""
     from .scheduler.deployment import deploy_files
+
     rt = _runtime()
     payload = [(Path(f).name, Path(f).read_bytes()) for f in files]
     with _errors():
@@ -143,6 +152,7 @@ def inbound() -> None:
 def inbound_create(name: str, message: str, business_key_path: str | None, ttl: str) -> None:
     """Create an endpoint; prints its signing secret (shown once) on the last line."""
     from webhooks import inbound as endpoints
+
     rt = _runtime()
     with _errors():
         _, secret = endpoints.create(rt, "cli", name, message, business_key_path=business_key_path, ttl=ttl)
@@ -160,13 +170,26 @@ def audit() -> None:
 def audit_export(instance_id: str | None) -> None:
     """Every audit event as JSON lines, oldest first."""
     from .persistence.queries import all_events
+
     rt = _runtime(migrate=False)
     with rt.db.read() as session:
         for event in all_events(session, instance_id):
-            sys.stdout.write(json.dumps({
-                "id": event.id, "instance_id": event.instance_id, "at": event.at.astimezone(rt.clock.zone).isoformat(),
-                "type": event.type, "actor": event.actor, "element": event.element,
-                "task_id": event.task_id, "data": event.data}, ensure_ascii=False) + "\n")
+            sys.stdout.write(
+                json.dumps(
+                    {
+                        "id": event.id,
+                        "instance_id": event.instance_id,
+                        "at": event.at.astimezone(rt.clock.zone).isoformat(),
+                        "type": event.type,
+                        "actor": event.actor,
+                        "element": event.element,
+                        "task_id": event.task_id,
+                        "data": event.data,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
 
 
 class _errors:

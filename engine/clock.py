@@ -4,9 +4,10 @@ Production runs on the system clock in KAOPING_TIMEZONE. With KAOPING_CONTROLLED
 time lives in the database instead (table `clock`, kept by persistence/clock_row.py and handed
 in as the clock's storage), so every web worker and scheduler process agrees on it; it stands
 still until moved and never moves backwards."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from time import monotonic
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -19,8 +20,17 @@ from .errors import Conflict, Invalid
 # The stopwatch, for limits and durations (a script's deadline, a step's budget, a webhook's
 # round trip): seconds that only ever grow, never a date. Re-exported as is, so timing a
 # script line by line costs no more than the system call.
-__all__ = ["Clock", "ClockStorage", "ControlledClock", "FixedClock", "SystemClock", "monotonic",
-           "parse_duration", "parse_instant", "utc"]
+__all__ = [
+    "Clock",
+    "ClockStorage",
+    "ControlledClock",
+    "FixedClock",
+    "SystemClock",
+    "monotonic",
+    "parse_duration",
+    "parse_instant",
+    "utc",
+]
 
 
 class Clock(Protocol):
@@ -71,15 +81,14 @@ class ClockStorage(Protocol):
 class ControlledClock:
     controlled = True
 
-    def __init__(self, storage: ClockStorage, zone: str = DEFAULT_TIMEZONE,
-                 start: datetime | None = None):
+    def __init__(self, storage: ClockStorage, zone: str = DEFAULT_TIMEZONE, start: datetime | None = None):
         self.zone = ZoneInfo(zone)
         self._storage = storage
         self._start = start
 
     def initialise(self) -> None:
         """KAOPING_CLOCK_START (or the real time) only for a database that has no clock yet."""
-        self._storage.initialise(self._start or datetime.now(timezone.utc))
+        self._storage.initialise(self._start or datetime.now(UTC))
 
     def now(self) -> datetime:
         value = self._storage.read()
@@ -88,7 +97,7 @@ class ControlledClock:
         return value.astimezone(self.zone)
 
     def set(self, at: datetime) -> datetime:
-        at = at.astimezone(timezone.utc)
+        at = at.astimezone(UTC)
         if not self._storage.advance(at):
             raise Conflict("the controlled clock never moves backwards", code="clock_backwards")
         return at.astimezone(self.zone)
@@ -111,4 +120,4 @@ def parse_duration(text: str) -> timedelta | isodate.Duration:
 
 
 def utc(dt: datetime) -> datetime:
-    return dt.astimezone(timezone.utc)
+    return dt.astimezone(UTC)

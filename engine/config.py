@@ -3,6 +3,7 @@
 Nothing here reads files or opens connections: a Settings value is plain data that
 create_app(), the CLI and tests pass around, so no module keeps configuration in a global.
 """
+
 from __future__ import annotations
 
 import os
@@ -53,7 +54,7 @@ class Settings:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         base = cls()
         return replace(
@@ -64,7 +65,9 @@ class Settings:
             timezone=env.get("KAOPING_TIMEZONE") or base.timezone,
             scheduler=_flag(env.get("KAOPING_SCHEDULER"), True),
             max_upload_bytes=int(env.get("KAOPING_MAX_UPLOAD_BYTES") or base.max_upload_bytes),
-            processes_dir=Path(env["KAOPING_PROCESSES_DIR"]) if env.get("KAOPING_PROCESSES_DIR") else base.processes_dir,
+            processes_dir=Path(env["KAOPING_PROCESSES_DIR"])
+            if env.get("KAOPING_PROCESSES_DIR")
+            else base.processes_dir,
             forms_dir=Path(env["KAOPING_FORMS_DIR"]) if env.get("KAOPING_FORMS_DIR") else base.forms_dir,
             script_time_limit=float(env.get("KAOPING_SCRIPT_TIME_LIMIT") or base.script_time_limit),
             step_task_limit=int(env.get("KAOPING_STEP_TASK_LIMIT") or base.step_task_limit),

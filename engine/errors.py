@@ -1,5 +1,6 @@
 """Domain errors. Each carries the code and HTTP status of API.md's error envelope, so one
 handler in the API maps them all and the core never speaks HTTP itself."""
+
 from __future__ import annotations
 
 from typing import Any

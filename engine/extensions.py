@@ -26,12 +26,14 @@ extensions=[...])` takes them explicitly instead, and the app, the scheduler and
 use the runtime's. This module only imports the engine's foundations; the layers above it
 appear in types alone, so an extension can be described before anything is wired.
 """
+
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .config import Settings
 from .errors import KaopingError
@@ -39,8 +41,8 @@ from .errors import KaopingError
 if TYPE_CHECKING:
     import click
     from flask import Blueprint
-    from sqlalchemy import MetaData
     from SpiffWorkflow.task import Task
+    from sqlalchemy import MetaData
 
     from .runtime.runtime import Runtime
     from .runtime.unit_of_work import Step
@@ -53,6 +55,7 @@ TaskHook = Callable[["Step", "Task", Mapping[str, str]], None]
 @dataclass(frozen=True)
 class NavEntry:
     """A link in the page's menu: `endpoint` for url_for, `label` bilingual ("中文 / English")."""
+
     endpoint: str
     label: str
     id: str
@@ -62,16 +65,17 @@ class NavEntry:
 @dataclass(frozen=True)
 class Extension:
     """What one extension contributes; every part is optional (see the module's docstring)."""
+
     name: str
-    script_helpers: Callable[["Runtime"], Mapping[str, Any]] | None = None
+    script_helpers: Callable[[Runtime], Mapping[str, Any]] | None = None
     task_hooks: tuple[TaskHook, ...] = ()
-    metadata: tuple["MetaData", ...] = ()
+    metadata: tuple[MetaData, ...] = ()
     # Factories, so that a process without Flask or click (the scheduler, the migrations)
     # never imports the extension's views or commands.
-    api_blueprints: Callable[[], Iterable["Blueprint"]] | None = None
-    page_blueprints: Callable[[], Iterable["Blueprint"]] | None = None
+    api_blueprints: Callable[[], Iterable[Blueprint]] | None = None
+    page_blueprints: Callable[[], Iterable[Blueprint]] | None = None
     nav: tuple[NavEntry, ...] = ()
-    cli_commands: Callable[[], Iterable["click.Command"]] | None = None
+    cli_commands: Callable[[], Iterable[click.Command]] | None = None
     reference: Mapping[str, Callable[[Settings], Any]] = field(default_factory=dict)
 
 
@@ -90,7 +94,7 @@ class Extensions:
     def names(self) -> tuple[str, ...]:
         return tuple(e.name for e in self.items)
 
-    def script_helpers(self, rt: "Runtime") -> dict[str, Any]:
+    def script_helpers(self, rt: Runtime) -> dict[str, Any]:
         helpers: dict[str, Any] = {}
         for extension in self.items:
             if extension.script_helpers is not None:
@@ -100,19 +104,19 @@ class Extensions:
     def task_hooks(self) -> tuple[TaskHook, ...]:
         return tuple(hook for e in self.items for hook in e.task_hooks)
 
-    def metadata(self) -> tuple["MetaData", ...]:
+    def metadata(self) -> tuple[MetaData, ...]:
         return tuple(m for e in self.items for m in e.metadata)
 
-    def api_blueprints(self) -> list["Blueprint"]:
+    def api_blueprints(self) -> list[Blueprint]:
         return [b for e in self.items if e.api_blueprints for b in e.api_blueprints()]
 
-    def page_blueprints(self) -> list["Blueprint"]:
+    def page_blueprints(self) -> list[Blueprint]:
         return [b for e in self.items if e.page_blueprints for b in e.page_blueprints()]
 
     def nav(self) -> tuple[NavEntry, ...]:
         return tuple(entry for e in self.items for entry in e.nav)
 
-    def cli_commands(self) -> list["click.Command"]:
+    def cli_commands(self) -> list[click.Command]:
         return [c for e in self.items if e.cli_commands for c in e.cli_commands()]
 
     def reference(self, name: str) -> Any:
@@ -138,8 +142,10 @@ def load(settings: Settings) -> tuple[Extension, ...]:
     names = sorted(found) if settings.extensions is None else list(settings.extensions)
     missing = [n for n in names if n not in found]
     if missing:
-        raise KaopingError(f"KAOPING_EXTENSIONS names extensions that are not installed: "
-                           f"{', '.join(missing)} (installed: {', '.join(sorted(found)) or 'none'})")
+        raise KaopingError(
+            f"KAOPING_EXTENSIONS names extensions that are not installed: "
+            f"{', '.join(missing)} (installed: {', '.join(sorted(found)) or 'none'})"
+        )
     loaded = []
     for name in names:
         extension = found[name].load()

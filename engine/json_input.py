@@ -7,6 +7,7 @@ NUL and unpaired surrogates and its integer columns stop at 64 bits, and NaN/Inf
 JSON at all (SQLite would keep them and serve them back as bare `NaN`). So input is refused
 here, once, with a 400 that names the rule, before any of those layers sees it.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,13 +31,13 @@ def loads(data: bytes | str) -> Any:
     except UnicodeDecodeError:
         raise BadRequest("the body is not UTF-8", code="invalid_json") from None
     try:
-        document = json.loads(text, parse_constant=_no_constant, parse_int=_int,
-                              parse_float=_float)
+        document = json.loads(text, parse_constant=_no_constant, parse_int=_int, parse_float=_float)
     except RecursionError:
         raise _too_deep() from None
     except json.JSONDecodeError as exc:
-        raise BadRequest(f"the body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-                         code="invalid_json") from None
+        raise BadRequest(
+            f"the body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", code="invalid_json"
+        ) from None
     _check_tree(document)
     return document
 
@@ -47,8 +48,11 @@ def unstorable_text(text: str) -> bool:
 
 
 def text_error(where: str) -> BadRequest:
-    return BadRequest(f"{where} contains a NUL character or an unpaired surrogate",
-                      code="unstorable_text", details={where: ["NUL and unpaired surrogates are not allowed"]})
+    return BadRequest(
+        f"{where} contains a NUL character or an unpaired surrogate",
+        code="unstorable_text",
+        details={where: ["NUL and unpaired surrogates are not allowed"]},
+    )
 
 
 def _no_constant(name: str) -> Any:

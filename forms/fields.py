@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
 from forms.schema import OPTION_TYPES, decimal_or_none, is_expression
 
@@ -86,6 +87,7 @@ def _text_converter(rules: dict) -> Convert:
         if not isinstance(value, str):
             return None, [NOT_TEXT]
         return value, _apply(checks, value)
+
     return convert
 
 
@@ -132,6 +134,7 @@ def _number_converter(comp: dict, rules: dict) -> Convert:
         if number is None:
             return None, [NOT_NUMBER]
         return value, _apply(checks, number)
+
     return convert
 
 
@@ -145,8 +148,11 @@ def _number_checks(comp: dict, rules: dict) -> list[Check]:
         checks.append(lambda n: msg_hi if n > high else None)
     digits = comp.get("decimalDigits")
     if digits is not None:
-        msg_d = (f"小数不得超过 {digits} 位 / must have at most {digits} decimal places"
-                 if digits else "须为整数 / must be an integer")
+        msg_d = (
+            f"小数不得超过 {digits} 位 / must have at most {digits} decimal places"
+            if digits
+            else "须为整数 / must be an integer"
+        )
         checks.append(lambda n: msg_d if _decimal_places(n) > digits else None)
     step = decimal_or_none(comp.get("increment"))
     if step is not None:
@@ -205,6 +211,7 @@ def _option_converter(comp: dict, many: bool) -> Convert:
         if not good:
             return None, [msg if allowed is not None else NOT_SCALAR]
         return (list(value) if many else value), []
+
     return convert
 
 
@@ -220,4 +227,5 @@ def _datetime_converter(subtype: str) -> Convert:
         except ValueError:
             return None, [msg]
         return value, []
+
     return convert

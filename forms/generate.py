@@ -19,18 +19,30 @@ import string
 from datetime import date, timedelta
 from decimal import Decimal
 from math import ceil, floor
+
 # typeshed has no stubs for the private module
 from re import _parser  # type: ignore[attr-defined]  # the stdlib's own regex parser (public alias sre_parse is deprecated)
 from typing import Any
 
 from forms.fields import converter_for
-from forms.schema import CONTAINER_TYPES, KEYED_TYPES, OPTION_TYPES, check_form, decimal_or_none, is_expression
+from forms.schema import (
+    CONTAINER_TYPES,
+    KEYED_TYPES,
+    OPTION_TYPES,
+    check_form,
+    decimal_or_none,
+    is_expression,
+)
 
 __all__ = ["generate"]
 
 _ATTEMPTS = 100
 _WORD = string.ascii_letters + string.digits + "_"
-_CATEGORIES = {_parser.CATEGORY_DIGIT: string.digits, _parser.CATEGORY_WORD: _WORD, _parser.CATEGORY_SPACE: " "}
+_CATEGORIES = {
+    _parser.CATEGORY_DIGIT: string.digits,
+    _parser.CATEGORY_WORD: _WORD,
+    _parser.CATEGORY_SPACE: " ",
+}
 _REPEATS = (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT)
 # Dates fall in an assessment window (November to February); simulations override them.
 _FIRST_DAY = date(2025, 11, 1)
@@ -49,8 +61,9 @@ _SENTENCES = (
 )
 
 
-def generate(form: dict, base: dict | None = None, *, rng: random.Random,
-             overrides: dict | None = None) -> dict:
+def generate(
+    form: dict, base: dict | None = None, *, rng: random.Random, overrides: dict | None = None
+) -> dict:
     """Submission data for ``form`` that ``validate_submission`` accepts.
 
     Values in ``base`` are kept at their paths (a prefilled dynamiclist keeps its rows, and

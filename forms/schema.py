@@ -32,18 +32,38 @@ class FormSchemaError(ValueError):
 
 
 # Components that bind one value under their ``key``.
-KEYED_TYPES = frozenset({
-    "textfield", "textarea", "number", "checkbox", "checklist", "radio",
-    "select", "taglist", "datetime", "expression", "filepicker",
-})
+KEYED_TYPES = frozenset(
+    {
+        "textfield",
+        "textarea",
+        "number",
+        "checkbox",
+        "checklist",
+        "radio",
+        "select",
+        "taglist",
+        "datetime",
+        "expression",
+        "filepicker",
+    }
+)
 # Keyed components whose value is chosen from ``values`` (or dynamic options).
 OPTION_TYPES = frozenset({"radio", "select", "checklist", "taglist"})
 # Layout / display components: any ``key`` they carry (old form-js buttons
 # had one) binds no data, so it is ignored rather than checked.
-DATA_FREE_TYPES = frozenset({
-    "text", "html", "image", "spacer", "separator", "button", "iframe",
-    "table", "documentPreview",
-})
+DATA_FREE_TYPES = frozenset(
+    {
+        "text",
+        "html",
+        "image",
+        "spacer",
+        "separator",
+        "button",
+        "iframe",
+        "table",
+        "documentPreview",
+    }
+)
 CONTAINER_TYPES = frozenset({"group", "dynamiclist"})
 _KNOWN_TYPES = KEYED_TYPES | DATA_FREE_TYPES | CONTAINER_TYPES
 
@@ -144,7 +164,7 @@ def _check_validate(comp: dict, where: str) -> None:
         if value is None or is_expression(value):
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise FormSchemaError(f'{where}: validate.{name} must be a number')
+            raise FormSchemaError(f"{where}: validate.{name} must be a number")
     kind = rules.get("validationType")
     if kind is not None and kind not in _VALIDATION_TYPES:
         raise FormSchemaError(f'{where}: unknown validate.validationType "{kind}"')
@@ -186,9 +206,7 @@ def _check_values(comp: dict, where: str) -> None:
         if comp.get("valuesKey") or comp.get("valuesExpression"):
             return
         raise FormSchemaError(f'{where}: needs "values" (or valuesKey / valuesExpression)')
-    if not isinstance(values, list) or not all(
-        isinstance(v, dict) and "value" in v for v in values
-    ):
+    if not isinstance(values, list) or not all(isinstance(v, dict) and "value" in v for v in values):
         raise FormSchemaError(f'{where}: "values" must be a list of {{"label", "value"}} objects')
 
 

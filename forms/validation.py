@@ -64,6 +64,7 @@ def validate_submission(form: dict, data: dict) -> dict:
 
 # -- compiled form tree -------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class _Leaf:
     key: str
@@ -141,6 +142,7 @@ def _is_empty(value: Any) -> bool:
 
 
 # -- compiling ----------------------------------------------------------------
+
 
 def _compiled(form: dict) -> tuple:
     if not isinstance(form, dict):

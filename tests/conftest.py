@@ -1,5 +1,6 @@
 """Fixtures are the cast of a cycle: a database (SQLite, and PostgreSQL when configured), the
 engine's clock, the app, and actors who carry their own tokens."""
+
 from __future__ import annotations
 
 import os
@@ -18,9 +19,10 @@ from engine.app import create_app
 from engine.auth.users import create_user
 from engine.clock import FixedClock
 from engine.config import Settings
-from engine.persistence.migrate import upgrade
-from engine.extensions import Extensions, load as load_extensions
+from engine.extensions import Extensions
+from engine.extensions import load as load_extensions
 from engine.persistence import webhook_models  # noqa: F401  (its tables join the metadata)
+from engine.persistence.migrate import upgrade
 from engine.persistence.models import Base
 from engine.runtime.runtime import Runtime
 
@@ -99,8 +101,13 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def settings(database_url, tmp_path) -> Settings:
-    return Settings(database_url=database_url, scheduler=False, processes_dir=tmp_path / "none",
-                    script_time_limit=0.5, secret_key=SECRET_KEY)
+    return Settings(
+        database_url=database_url,
+        scheduler=False,
+        processes_dir=tmp_path / "none",
+        script_time_limit=0.5,
+        secret_key=SECRET_KEY,
+    )
 
 
 @pytest.fixture
@@ -163,11 +170,14 @@ class Actor:
 @pytest.fixture
 def people(rt, client):
     """people("name", groups=[...], admin=False) → an Actor with a fresh token."""
+
     def make(name: str, *, groups=(), admin=False, password=None) -> Actor:
         with rt.db.write() as session:
-            token = create_user(session, name, now=rt.clock.now(), admin=admin, groups=list(groups),
-                                password=password)
+            token = create_user(
+                session, name, now=rt.clock.now(), admin=admin, groups=list(groups), password=password
+            )
         return Actor(client, name, token)
+
     return make
 
 

@@ -1,6 +1,7 @@
 """Real HTTP receivers on loopback, for webhook tests: each answers with the statuses it is
 told to, records what it got, and can hold a request until released (a receiver that never
 answers)."""
+
 from __future__ import annotations
 
 import threading
@@ -35,7 +36,7 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "Receiver":
+    def __enter__(self) -> Receiver:
         self.thread.start()
         return self
 

@@ -5,12 +5,14 @@ are due, claims them with a lease (a conditional update: the same on SQLite and 
 expired lease is claimable again, so a killed sender loses nothing), sends them in order on one
 keep-alive connection and records every attempt. The first failure ends the run: what follows
 waits behind it, so the receiver sees the subscription's events in order."""
+
 from __future__ import annotations
 
 import json
 import random
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any, Sequence
+from typing import Any
 
 import requests
 from sqlalchemy import Row, insert, select, update
@@ -34,8 +36,15 @@ LEASE = timedelta(minutes=5)
 def deliver_due(rt: Runtime, http: requests.Session | None = None) -> int:
     http = http or requests.Session()
     with rt.db.connect() as conn:
-        queues = conn.execute(select(deliveries.c.webhook_id).where(deliveries.c.status == "pending")
-                              .group_by(deliveries.c.webhook_id)).scalars().all()
+        queues = (
+            conn.execute(
+                select(deliveries.c.webhook_id)
+                .where(deliveries.c.status == "pending")
+                .group_by(deliveries.c.webhook_id)
+            )
+            .scalars()
+            .all()
+        )
     return sum(_deliver_run(rt, http, webhook_id) for webhook_id in queues)
 
 
@@ -49,10 +58,12 @@ def _deliver_run(rt: Runtime, http: requests.Session, webhook_id: str) -> int:
     sent = 0
     for position, delivery in enumerate(claimed):
         body = bodies[delivery.outbox_id]
-        outcome = send(http, webhook.url, signed_headers(secret, delivery.message_id, body, rt.wall.now()), body)
+        outcome = send(
+            http, webhook.url, signed_headers(secret, delivery.message_id, body, rt.wall.now()), body
+        )
         _record(rt, delivery, outcome)
         if not outcome.ok:
-            _release(rt, [d.id for d in claimed[position + 1:]])
+            _release(rt, [d.id for d in claimed[position + 1 :]])
             break
         sent += 1
     return sent
@@ -61,9 +72,12 @@ def _deliver_run(rt: Runtime, http: requests.Session, webhook_id: str) -> int:
 def _claim_head(rt: Runtime, webhook_id: str) -> tuple[list[Row[Any]], Row[Any] | None]:
     now = rt.wall.now()
     with rt.db.transaction() as conn:
-        head = conn.execute(select(deliveries).where(deliveries.c.webhook_id == webhook_id,
-                                                     deliveries.c.status == "pending")
-                            .order_by(deliveries.c.id).limit(RUN)).all()
+        head = conn.execute(
+            select(deliveries)
+            .where(deliveries.c.webhook_id == webhook_id, deliveries.c.status == "pending")
+            .order_by(deliveries.c.id)
+            .limit(RUN)
+        ).all()
         run = []
         for delivery in head:  # the due prefix only: order is kept by never skipping ahead
             if delivery.next_attempt_at > now or (delivery.claimed_until and delivery.claimed_until > now):
@@ -71,10 +85,14 @@ def _claim_head(rt: Runtime, webhook_id: str) -> tuple[list[Row[Any]], Row[Any] 
             run.append(delivery)
         if not run:
             return [], None
-        claimed = conn.execute(update(deliveries).where(
-            deliveries.c.id.in_([d.id for d in run]),
-            (deliveries.c.claimed_until.is_(None)) | (deliveries.c.claimed_until <= now))
-            .values(claimed_until=now + LEASE)).rowcount
+        claimed = conn.execute(
+            update(deliveries)
+            .where(
+                deliveries.c.id.in_([d.id for d in run]),
+                (deliveries.c.claimed_until.is_(None)) | (deliveries.c.claimed_until <= now),
+            )
+            .values(claimed_until=now + LEASE)
+        ).rowcount
         if claimed != len(run):  # another sender got there first: leave the run to it
             conn.rollback()
             return [], None
@@ -95,12 +113,28 @@ def _record(rt: Runtime, delivery: Row[Any], outcome: Outcome) -> None:
     retry_at = None if outcome.ok else next_attempt(attempt, delivery.created_at, now, random.random())
     status = "succeeded" if outcome.ok else ("pending" if retry_at else "failed")
     with rt.db.transaction() as conn:
-        conn.execute(insert(attempts).values(
-            delivery_id=delivery.id, attempted_at=now, response_status=outcome.status,
-            latency_ms=outcome.latency_ms, response_excerpt=outcome.excerpt, error=outcome.error))
-        conn.execute(update(deliveries).where(deliveries.c.id == delivery.id).values(
-            status=status, attempt=attempt, next_attempt_at=retry_at, claimed_until=None,
-            response_status=outcome.status, latency_ms=outcome.latency_ms))
+        conn.execute(
+            insert(attempts).values(
+                delivery_id=delivery.id,
+                attempted_at=now,
+                response_status=outcome.status,
+                latency_ms=outcome.latency_ms,
+                response_excerpt=outcome.excerpt,
+                error=outcome.error,
+            )
+        )
+        conn.execute(
+            update(deliveries)
+            .where(deliveries.c.id == delivery.id)
+            .values(
+                status=status,
+                attempt=attempt,
+                next_attempt_at=retry_at,
+                claimed_until=None,
+                response_status=outcome.status,
+                latency_ms=outcome.latency_ms,
+            )
+        )
 
 
 def _release(rt: Runtime, ids: list[int]) -> None:
@@ -116,9 +150,16 @@ def redeliver(rt: Runtime, delivery_id: int) -> WebhookDelivery:
         if original is None:
             raise NotFound(f"delivery {delivery_id} not found", code="delivery_not_found")
         now = rt.wall.now()
-        again = WebhookDelivery(webhook_id=original.webhook_id, outbox_id=original.outbox_id,
-                                message_id=original.message_id, event_type=original.event_type,
-                                status="pending", attempt=0, next_attempt_at=now, created_at=now)
+        again = WebhookDelivery(
+            webhook_id=original.webhook_id,
+            outbox_id=original.outbox_id,
+            message_id=original.message_id,
+            event_type=original.event_type,
+            status="pending",
+            attempt=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
         session.add(again)
         session.flush()
         return again
@@ -137,5 +178,6 @@ def attempts_of(rt: Runtime, delivery_id: int) -> Sequence[Row[Any]]:
     with rt.db.connect() as conn:
         if conn.execute(select(deliveries.c.id).where(deliveries.c.id == delivery_id)).first() is None:
             raise NotFound(f"delivery {delivery_id} not found", code="delivery_not_found")
-        return conn.execute(select(attempts).where(attempts.c.delivery_id == delivery_id)
-                            .order_by(attempts.c.id)).all()
+        return conn.execute(
+            select(attempts).where(attempts.c.delivery_id == delivery_id).order_by(attempts.c.id)
+        ).all()

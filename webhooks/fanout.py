@@ -1,6 +1,7 @@
 """From the outbox to deliveries: each undispatched event becomes one delivery per subscription
 that wants it. Done by the scheduler, after the state change has committed, so a task
 completion pays for one outbox row whatever the number of subscriptions."""
+
 from __future__ import annotations
 
 from sqlalchemy import insert, select, update
@@ -16,9 +17,13 @@ BATCH = 500
 
 # Plain FOR UPDATE, not SKIP LOCKED: two fan-outs in parallel could commit out of order and
 # break each subscription's order; the second one waits and then takes what is left.
-_UNDISPATCHED = (select(outbox.c.id, outbox.c.message_id, outbox.c.event_type)
-                 .where(outbox.c.dispatched_at.is_(None)).order_by(outbox.c.id).limit(BATCH)
-                 .with_for_update())
+_UNDISPATCHED = (
+    select(outbox.c.id, outbox.c.message_id, outbox.c.event_type)
+    .where(outbox.c.dispatched_at.is_(None))
+    .order_by(outbox.c.id)
+    .limit(BATCH)
+    .with_for_update()
+)
 
 
 _ANY = select(outbox.c.id).where(outbox.c.dispatched_at.is_(None)).limit(1)
@@ -34,12 +39,23 @@ def fan_out(rt: Runtime) -> int:
             return 0
         now = rt.wall.now()
         subscriptions = conn.execute(select(webhooks.c.id, webhooks.c.events)).all()
-        rows = [{"webhook_id": sub.id, "outbox_id": event.id, "message_id": event.message_id,
-                 "event_type": event.event_type, "status": "pending", "attempt": 0,
-                 "next_attempt_at": now, "claimed_until": None, "created_at": now}
-                for event in events for sub in subscriptions if wants(sub.events, event.event_type)]
+        rows = [
+            {
+                "webhook_id": sub.id,
+                "outbox_id": event.id,
+                "message_id": event.message_id,
+                "event_type": event.event_type,
+                "status": "pending",
+                "attempt": 0,
+                "next_attempt_at": now,
+                "claimed_until": None,
+                "created_at": now,
+            }
+            for event in events
+            for sub in subscriptions
+            if wants(sub.events, event.event_type)
+        ]
         if rows:
             conn.execute(insert(deliveries), rows)
-        conn.execute(update(outbox).where(outbox.c.id.in_([e.id for e in events]))
-                     .values(dispatched_at=now))
+        conn.execute(update(outbox).where(outbox.c.id.in_([e.id for e in events])).values(dispatched_at=now))
     return len(events)

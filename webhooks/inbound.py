@@ -4,14 +4,17 @@ A request is verified (Standard Webhooks signature and timestamp tolerance, by t
 `standardwebhooks` library), its `webhook-id` recorded so a replay changes nothing, and the
 message kept durably before the 202; then it is delivered through the runtime's one path, or
 waits (buffered) for its catcher until the endpoint's ttl runs out."""
+
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Row, delete, insert, select
 from sqlalchemy.exc import IntegrityError
-from standardwebhooks.webhooks import Webhook as Verifier, WebhookVerificationError
+from standardwebhooks.webhooks import Webhook as Verifier
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from engine import json_input
 from engine.clock import parse_duration
@@ -29,12 +32,23 @@ _PATH = re.compile(r"^\$(\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*$")
 DEFAULT_TTL = "P30D"
 
 
-def create(rt: Runtime, actor: str, name: str, message: str, *, business_key_path: str | None = None,
-           correlation: dict[str, str] | None = None, ttl: str | None = DEFAULT_TTL) -> tuple[InboundEndpoint, str]:
+def create(
+    rt: Runtime,
+    actor: str,
+    name: str,
+    message: str,
+    *,
+    business_key_path: str | None = None,
+    correlation: dict[str, str] | None = None,
+    ttl: str | None = DEFAULT_TTL,
+) -> tuple[InboundEndpoint, str]:
     problems = {}
     if not _NAME.match(name or ""):
         problems["name"] = ["lowercase letters, digits, _ . - (up to 100)"]
-    for field, path in [("business_key_path", business_key_path), *((f"correlation.{k}", v) for k, v in (correlation or {}).items())]:
+    for field, path in [
+        ("business_key_path", business_key_path),
+        *((f"correlation.{k}", v) for k, v in (correlation or {}).items()),
+    ]:
         if path is not None and not _PATH.match(path):
             problems[field] = ["a path like $.a.b or $.items[0].id"]
     if ttl:
@@ -42,10 +56,16 @@ def create(rt: Runtime, actor: str, name: str, message: str, *, business_key_pat
     if problems:
         raise Invalid("invalid inbound endpoint", code="invalid_endpoint", details=problems)
     secret = new_secret()
-    row = InboundEndpoint(name=name, message=message, business_key_path=business_key_path,
-                          correlation=correlation or {}, ttl=ttl,
-                          secret_encrypted=SecretBox.from_settings(rt.settings).seal(secret),
-                          created_by=actor, created_at=rt.clock.now())
+    row = InboundEndpoint(
+        name=name,
+        message=message,
+        business_key_path=business_key_path,
+        correlation=correlation or {},
+        ttl=ttl,
+        secret_encrypted=SecretBox.from_settings(rt.settings).seal(secret),
+        created_by=actor,
+        created_at=rt.clock.now(),
+    )
     try:
         with rt.db.write() as session:
             session.add(row)
@@ -78,14 +98,16 @@ def receive(rt: Runtime, name: str, body: bytes, headers: dict[str, str]) -> dic
     webhook_id = {k.lower(): v for k, v in headers.items()}["webhook-id"]
     try:
         with rt.db.transaction() as conn:
-            conn.execute(insert(receipts).values(endpoint=name, webhook_id=webhook_id,
-                                                 received_at=rt.clock.now()))
+            conn.execute(
+                insert(receipts).values(endpoint=name, webhook_id=webhook_id, received_at=rt.clock.now())
+            )
     except IntegrityError:
         return {"replayed": True, "correlated": 0, "buffered": False}
     keep_for = parse_duration(endpoint.ttl or "PT0S")
     kept_id = messages.buffer(rt, message, keep_for, source=f"inbound:{name}")
-    delivered = messages.deliver(rt, Principal(f"inbound:{name}", groups=frozenset({"integration"})),
-                                 message, buffered_id=kept_id)
+    delivered = messages.deliver(
+        rt, Principal(f"inbound:{name}", groups=frozenset({"integration"})), message, buffered_id=kept_id
+    )
     return {"replayed": False, "correlated": delivered, "buffered": delivered == 0 and bool(endpoint.ttl)}
 
 
@@ -95,10 +117,16 @@ def _verified(rt: Runtime, endpoint: Row[Any], body: bytes, headers: dict[str, s
         Verifier(secret).verify(body, headers, json_parse=False)
     except WebhookVerificationError as exc:
         reason = str(exc)
-        code = ("signature_headers_missing" if "Missing" in reason else
-                "timestamp_out_of_tolerance" if "timestamp" in reason else "signature_invalid")
-        raise Unauthorized(f"the request is not signed by this endpoint's secret: {reason}",
-                           code=code) from None
+        code = (
+            "signature_headers_missing"
+            if "Missing" in reason
+            else "timestamp_out_of_tolerance"
+            if "timestamp" in reason
+            else "signature_invalid"
+        )
+        raise Unauthorized(
+            f"the request is not signed by this endpoint's secret: {reason}", code=code
+        ) from None
     except UnicodeDecodeError:
         raise Invalid("the body is not UTF-8", code="invalid_payload") from None
     try:
@@ -115,12 +143,19 @@ def _message(endpoint: Row[Any], document: Any) -> dict[str, Any]:
     if endpoint.business_key_path:
         business_key = read_path(document, endpoint.business_key_path)
         if business_key is None or isinstance(business_key, (dict, list)):
-            raise Invalid(f"no business key at {endpoint.business_key_path}", code="invalid_payload",
-                          details={endpoint.business_key_path: ["required"]})
+            raise Invalid(
+                f"no business key at {endpoint.business_key_path}",
+                code="invalid_payload",
+                details={endpoint.business_key_path: ["required"]},
+            )
         business_key = str(business_key)
     correlation = {key: read_path(document, path) for key, path in (endpoint.correlation or {}).items()}
-    return {"name": endpoint.message, "business_key": business_key, "correlation": correlation,
-            "payload": document}
+    return {
+        "name": endpoint.message,
+        "business_key": business_key,
+        "correlation": correlation,
+        "payload": document,
+    }
 
 
 def read_path(document: Any, path: str) -> Any:

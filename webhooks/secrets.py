@@ -3,6 +3,7 @@ shown once, and kept encrypted with Fernet (AES + HMAC, from `cryptography`). Si
 verifying need the secret itself, so a hash would not do; the key lives outside the database
 (KAOPING_SECRET_KEY, or a key file beside the data, created on first use, readable by the owner
 only), so a copy of the database alone reveals no secret."""
+
 from __future__ import annotations
 
 import base64
@@ -22,7 +23,7 @@ class SecretBox:
         self._fernet = Fernet(key)
 
     @classmethod
-    def from_settings(cls, settings) -> "SecretBox":
+    def from_settings(cls, settings) -> SecretBox:
         return cls(cls.key_material(settings))
 
     @staticmethod
@@ -37,8 +38,9 @@ class SecretBox:
         try:
             return self._fernet.decrypt(sealed.encode()).decode()
         except InvalidToken:
-            raise RuntimeError("a stored webhook secret does not open with this key "
-                               "(KAOPING_SECRET_KEY changed?)") from None
+            raise RuntimeError(
+                "a stored webhook secret does not open with this key (KAOPING_SECRET_KEY changed?)"
+            ) from None
 
 
 def _key_file(path: Path) -> bytes:

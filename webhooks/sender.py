@@ -1,10 +1,11 @@
 """One HTTP attempt, signed by the Standard Webhooks scheme with the `standardwebhooks`
 library: `webhook-id`, `webhook-timestamp` (the wall clock: receivers check it against
 theirs), `webhook-signature: v1,<base64 HMAC-SHA256>`."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import requests
 from standardwebhooks.webhooks import Webhook as Signer
@@ -27,17 +28,21 @@ class Outcome:
 
 
 def signed_headers(secret: str, message_id: str, body: str, at: datetime) -> dict[str, str]:
-    at = at.astimezone(timezone.utc)
-    return {"webhook-id": message_id, "webhook-timestamp": str(int(at.timestamp())),
-            "webhook-signature": Signer(secret).sign(message_id, at, body),
-            "content-type": "application/json"}
+    at = at.astimezone(UTC)
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": Signer(secret).sign(message_id, at, body),
+        "content-type": "application/json",
+    }
 
 
 def send(http: requests.Session, url: str, headers: dict[str, str], body: str) -> Outcome:
     began = monotonic()
     try:
-        response = http.post(url, data=body.encode(), headers=headers, timeout=TIMEOUT_SECONDS,
-                             allow_redirects=False)
+        response = http.post(
+            url, data=body.encode(), headers=headers, timeout=TIMEOUT_SECONDS, allow_redirects=False
+        )
         status, excerpt, error = response.status_code, response.text[:500], None
     except requests.RequestException as exc:
         status, excerpt, error = None, None, f"{type(exc).__name__}: {exc}"[:500]

@@ -1,12 +1,12 @@
 """The REST API: one blueprint per area of API.md, documented by flask-smorest."""
+
 from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api
 
 from ..errors import KaopingError
-from . import (auth, clock, definitions, errors, inbound, instances, messages, meta, tasks,
-               timers, webhooks)
+from . import auth, clock, definitions, errors, inbound, instances, messages, meta, tasks, timers, webhooks
 from .context import authenticate, csrf
 from .openapi import ErrorResponses
 from .schemas import ErrorSchema
@@ -24,14 +24,31 @@ class KaopingApi(Api):
 
 def init_api(app: Flask) -> None:
     app.config.update(
-        API_TITLE="Kaoping 考评", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/api", OPENAPI_JSON_PATH="openapi.json",
-        API_SPEC_OPTIONS={"components": {"securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}]})
+        API_TITLE="Kaoping 考评",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}],
+        },
+    )
     api = KaopingApi(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
-    blueprints = (meta.blp, auth.blp, definitions.blp, instances.blp, tasks.blp, messages.blp,
-                  timers.blp, clock.blp, webhooks.blp, inbound.endpoints_blp, inbound.receive_blp,
-                  *app.extensions["kaoping"].extensions.api_blueprints())
+    blueprints = (
+        meta.blp,
+        auth.blp,
+        definitions.blp,
+        instances.blp,
+        tasks.blp,
+        messages.blp,
+        timers.blp,
+        clock.blp,
+        webhooks.blp,
+        inbound.endpoints_blp,
+        inbound.receive_blp,
+        *app.extensions["kaoping"].extensions.api_blueprints(),
+    )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     # Each API request authenticates itself (a token, or the page's cookie with the CSRF

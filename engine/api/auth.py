@@ -15,5 +15,4 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign i
 def token(body):
     rt = runtime()
     with rt.db.write() as session:
-        return {"token": token_for_password(session, body["username"], body["password"],
-                                            rt.clock.now())}
+        return {"token": token_for_password(session, body["username"], body["password"], rt.clock.now())}

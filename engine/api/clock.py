@@ -8,8 +8,12 @@ from ..scheduler.drain import move_clock
 from .context import require_admin, runtime
 from .schemas import ClockSchema, MoveClock
 
-blp = Blueprint("clock", __name__, url_prefix="/api/v1/clock",
-                description="The controlled clock (KAOPING_CONTROLLED_CLOCK=1 only)")
+blp = Blueprint(
+    "clock",
+    __name__,
+    url_prefix="/api/v1/clock",
+    description="The controlled clock (KAOPING_CONTROLLED_CLOCK=1 only)",
+)
 
 
 def _controlled_clock():
@@ -33,7 +37,10 @@ def show():
 def move(body):
     clock = _controlled_clock()
     require_admin()
-    target = (parse_instant(body["now"], clock.zone) if body["now"]
-              else clock.now() + parse_duration(body["advance"]))
+    target = (
+        parse_instant(body["now"], clock.zone)
+        if body["now"]
+        else clock.now() + parse_duration(body["advance"])
+    )
     fired = move_clock(runtime(), target)  # answers once everything due by then has fired
     return {"now": clock.now().isoformat(), "controlled": True, "fired": fired}

@@ -2,6 +2,7 @@
 for the API's views and the page's alike (the page sits above the API and imports this; the
 API never imports the page). Authentication happens once, before every request: in
 `authenticate` for the API, by token or by the page's session cookie (`page_principal`)."""
+
 from __future__ import annotations
 
 from flask import current_app, g, request, session
@@ -16,8 +17,9 @@ from ..runtime.runtime import Runtime
 
 # Endpoints anyone may call (API.md): health, the OpenAPI document, signing in, and inbound
 # webhooks, which carry signatures instead of tokens (checked in webhooks/inbound.py).
-PUBLIC_ENDPOINTS = frozenset({"meta.health", "api-docs.openapi_json", "auth.token", "static",
-                              "inbound.receive"})
+PUBLIC_ENDPOINTS = frozenset(
+    {"meta.health", "api-docs.openapi_json", "auth.token", "static", "inbound.receive"}
+)
 # Who signed in to the page, in its session cookie (web/session.py signs in and out).
 SESSION_USER = "user"
 # The app's one CSRF guard: Flask-WTF checks the page's forms with it; the API's blueprints are

@@ -10,8 +10,12 @@ from . import presenters
 from .context import require_admin, runtime
 from .schemas import DefinitionPage, DeployResponse, PageArgs, paging
 
-blp = Blueprint("definitions", __name__, url_prefix="/api/v1/definitions",
-                description="Process definitions (administrators)")
+blp = Blueprint(
+    "definitions",
+    __name__,
+    url_prefix="/api/v1/definitions",
+    description="Process definitions (administrators)",
+)
 
 
 @blp.route("", methods=["POST"])
@@ -40,8 +44,9 @@ def _uploaded_files(limit: int) -> list[tuple[str | None, bytes]]:
         if not parts:
             raise BadRequest("no 'file' part in the upload", code="no_file")
         return [(part.filename or "upload.bpmn", part.read()) for part in parts]
-    raise BadRequest("send multipart/form-data with 'file' parts, or application/xml",
-                     code="unsupported_media_type")
+    raise BadRequest(
+        "send multipart/form-data with 'file' parts, or application/xml", code="unsupported_media_type"
+    )
 
 
 @blp.route("", methods=["GET"])
@@ -50,8 +55,7 @@ def _uploaded_files(limit: int) -> list[tuple[str | None, bytes]]:
 def latest(args):
     require_admin()
     with runtime().db.read() as session:
-        return presenters.page(queries.latest_definitions(session, **paging(args)),
-                               presenters.definition)
+        return presenters.page(queries.latest_definitions(session, **paging(args)), presenters.definition)
 
 
 @blp.route("/<key>", methods=["GET"])
@@ -73,7 +77,5 @@ def xml(key, version):
     with runtime().db.read() as session:
         row = queries.definition_version(session, key, version)
         if row is None:
-            raise NotFound(f"definition {key} version {version} not found",
-                           code="definition_not_found")
+            raise NotFound(f"definition {key} version {version} not found", code="definition_not_found")
         return Response(row.bpmn_xml, mimetype="application/xml")
-

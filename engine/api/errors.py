@@ -1,4 +1,5 @@
 """One mapping from errors to API.md's envelope: `{"error": {"code", "message", "details"}}`."""
+
 from __future__ import annotations
 
 import logging
@@ -10,9 +11,18 @@ from ..errors import KaopingError
 
 log = logging.getLogger(__name__)
 
-_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 409: "conflict", 413: "too_large",
-               415: "unsupported_media_type", 422: "invalid", 500: "internal_error"}
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    500: "internal_error",
+}
 
 
 def envelope(status: int, code: str, message: str, details=None):

@@ -10,10 +10,15 @@ from . import presenters
 from .context import require_admin, runtime
 from .schemas import EndpointPage, EndpointRequest, EndpointSchema, ReceiptSchema
 
-endpoints_blp = Blueprint("inbound_endpoints", __name__, url_prefix="/api/v1/inbound-endpoints",
-                          description="Inbound endpoints (administrators)")
-receive_blp = Blueprint("inbound", __name__, url_prefix="/api/v1/inbound",
-                        description="Inbound webhooks: signed, no token")
+endpoints_blp = Blueprint(
+    "inbound_endpoints",
+    __name__,
+    url_prefix="/api/v1/inbound-endpoints",
+    description="Inbound endpoints (administrators)",
+)
+receive_blp = Blueprint(
+    "inbound", __name__, url_prefix="/api/v1/inbound", description="Inbound webhooks: signed, no token"
+)
 
 
 @endpoints_blp.route("", methods=["POST"])
@@ -21,9 +26,15 @@ receive_blp = Blueprint("inbound", __name__, url_prefix="/api/v1/inbound",
 @endpoints_blp.response(201, EndpointSchema)
 def create(body):
     caller = require_admin()
-    row, secret = inbound.create(runtime(), caller.username, body["name"], body["message"],
-                                 business_key_path=body["business_key_path"],
-                                 correlation=body["correlation"], ttl=body["ttl"])
+    row, secret = inbound.create(
+        runtime(),
+        caller.username,
+        body["name"],
+        body["message"],
+        business_key_path=body["business_key_path"],
+        correlation=body["correlation"],
+        ttl=body["ttl"],
+    )
     return presenters.endpoint(row, secret)
 
 
@@ -43,7 +54,9 @@ def remove(name):
 
 @receive_blp.route("/<endpoint>", methods=["POST"])
 @receive_blp.response(202, ReceiptSchema)
-@receive_blp.alt_response(200, schema=ReceiptSchema, description="a replayed webhook-id: nothing happens twice")
+@receive_blp.alt_response(
+    200, schema=ReceiptSchema, description="a replayed webhook-id: nothing happens twice"
+)
 def receive(endpoint):
     limit = runtime().settings.max_inbound_bytes
     if request.content_length is not None and request.content_length > limit:

@@ -1,6 +1,7 @@
 """Every request's input held to engine/json_input.py's rules before a view sees it: JSON bodies
 (whatever parses them: Flask, webargs or a view), query strings, form fields and path
 parameters. Installed on the whole app, so the page and the API answer bad input alike."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -6,8 +6,17 @@ from ..persistence import queries
 from ..runtime import access, commands, lifecycle, listings
 from . import presenters
 from .context import principal, require_admin, runtime
-from .schemas import (EventPage, InstanceListArgs, InstancePage, InstanceSchema, PageArgs,
-                      RetryRequest, StartablePage, StartRequest, paging)
+from .schemas import (
+    EventPage,
+    InstanceListArgs,
+    InstancePage,
+    InstanceSchema,
+    PageArgs,
+    RetryRequest,
+    StartablePage,
+    StartRequest,
+    paging,
+)
 
 blp = Blueprint("instances", __name__, url_prefix="/api/v1/instances", description="Instances")
 
@@ -16,8 +25,14 @@ blp = Blueprint("instances", __name__, url_prefix="/api/v1/instances", descripti
 @blp.arguments(StartRequest)
 @blp.response(201, InstanceSchema)
 def start(body):
-    step = commands.start(runtime(), principal(), body["definition"], version=body["version"],
-                          business_key=body["business_key"], variables=body["variables"])
+    step = commands.start(
+        runtime(),
+        principal(),
+        body["definition"],
+        version=body["version"],
+        business_key=body["business_key"],
+        variables=body["variables"],
+    )
     return presenters.instance(step.instance, step.opened)
 
 
@@ -27,9 +42,13 @@ def start(body):
 def index(args):
     require_admin()
     with runtime().db.read() as session:
-        page = queries.list_instances(session, definition=args["definition"],
-                                      status=args["status"], business_key=args["business_key"],
-                                      **paging(args))
+        page = queries.list_instances(
+            session,
+            definition=args["definition"],
+            status=args["status"],
+            business_key=args["business_key"],
+            **paging(args),
+        )
         return presenters.page(page, presenters.instance)
 
 
@@ -55,8 +74,7 @@ def startable(args):
 def events(args, instance_id):
     with runtime().db.read() as session:
         access.readable_instance(session, principal(), instance_id)
-        return presenters.page(queries.list_events(session, instance_id, **paging(args)),
-                               presenters.event)
+        return presenters.page(queries.list_events(session, instance_id, **paging(args)), presenters.event)
 
 
 @blp.route("/<instance_id>/cancel", methods=["POST"])

@@ -13,7 +13,13 @@ blp = Blueprint("messages", __name__, url_prefix="/api/v1/messages", description
 @blp.arguments(MessageRequest)
 @blp.response(200, MessageResponse)
 def post(body):
-    delivered, kept = correlate(runtime(), principal(), body["name"], business_key=body["business_key"],
-                                correlation=body["correlation"], payload=body["payload"],
-                                ttl=body["ttl"])
+    delivered, kept = correlate(
+        runtime(),
+        principal(),
+        body["name"],
+        business_key=body["business_key"],
+        correlation=body["correlation"],
+        payload=body["payload"],
+        ttl=body["ttl"],
+    )
     return {"correlated": delivered, "buffered": kept}

@@ -20,5 +20,4 @@ def health():
         database = "unavailable"
     service = current_app.extensions.get("kaoping_scheduler")
     scheduler = service.state if service is not None else "off"
-    return {"status": "ok" if database == "ok" else "degraded", "database": database,
-            "scheduler": scheduler}
+    return {"status": "ok" if database == "ok" else "degraded", "database": database, "scheduler": scheduler}

@@ -5,6 +5,7 @@ endpoints anyone may call say so with `security: []`.
 Most statuses follow from an operation's shape, which the document itself knows (a path
 parameter can name nothing: 404; a body can be too large: 413); the refusals that only the
 domain knows (who may do what, what conflicts) are listed per endpoint in DOMAIN_ANSWERS."""
+
 from __future__ import annotations
 
 from http import HTTPStatus
@@ -17,23 +18,23 @@ from .context import PUBLIC_ENDPOINTS
 
 # Refusals raised by the views and the commands they call, beyond what `_shape_answers` derives.
 DOMAIN_ANSWERS: dict[str, frozenset[int]] = {
-    "auth.token": frozenset({401}),               # wrong username or password
+    "auth.token": frozenset({401}),  # wrong username or password
     "definitions.create": frozenset({413, 422}),  # upload too large; deploy problems
-    "definitions.latest": frozenset({403}),       # administrators only
+    "definitions.latest": frozenset({403}),  # administrators only
     "definitions.versions": frozenset({403}),
     "definitions.xml": frozenset({403}),
     "instances.start": frozenset({403, 404, 409}),  # may not start; no such definition; key taken
     "instances.index": frozenset({403}),
-    "instances.cancel": frozenset({409}),         # the instance is not in a state that allows it
+    "instances.cancel": frozenset({409}),  # the instance is not in a state that allows it
     "instances.suspend": frozenset({409}),
     "instances.resume": frozenset({409}),
     "instances.retry": frozenset({409}),
-    "tasks.claim": frozenset({409}),              # the task is no longer ready
+    "tasks.claim": frozenset({409}),  # the task is no longer ready
     "tasks.unclaim": frozenset({409}),
-    "tasks.complete": frozenset({409, 422}),      # ...; the form's own rules
+    "tasks.complete": frozenset({409, 422}),  # ...; the form's own rules
     "timers.index": frozenset({403}),
-    "clock.show": frozenset({403, 404}),          # administrators only; the clock is not controlled
-    "clock.move": frozenset({404, 409}),          # ...; it never moves backwards
+    "clock.show": frozenset({403, 404}),  # administrators only; the clock is not controlled
+    "clock.move": frozenset({404, 409}),  # ...; it never moves backwards
     "webhooks.index": frozenset({403}),
     "webhooks.deliveries_of": frozenset({403}),
     "webhooks.attempts_of": frozenset({403}),
@@ -49,8 +50,9 @@ class ErrorResponses(BasePlugin):
     """An apispec plugin: it sees each operation as flask-smorest documents it, before the
     string response names become references to the envelope-shaped response components."""
 
-    def operation_helper(self, path: str | None = None, operations: dict | None = None,
-                         rule: Rule | None = None, **kwargs: Any) -> None:
+    def operation_helper(
+        self, path: str | None = None, operations: dict | None = None, rule: Rule | None = None, **kwargs: Any
+    ) -> None:
         if rule is None or not operations:
             return
         public = rule.endpoint in PUBLIC_ENDPOINTS

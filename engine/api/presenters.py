@@ -1,5 +1,6 @@
 """Rows as the API shows them (API.md field names): plain dicts for the schemas to write. No
 queries here: a view reads, a presenter only reshapes what it was handed."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -19,10 +20,19 @@ def page(found: Page | Sequence, present: Callable[[Any], Any] | None = None) ->
 
 def task(row) -> dict:
     """A Task row or a TaskRecord: both carry the projection's columns."""
-    return {"id": row.id, "instance_id": row.instance_id, "element_id": row.element_id,
-            "name": row.name, "lane": row.lane, "candidate_groups": row.candidate_groups or [],
-            "assignee": row.assignee, "due_at": row.due_at, "form_key": row.form_key,
-            "created_at": row.created_at, "state": row.state}
+    return {
+        "id": row.id,
+        "instance_id": row.instance_id,
+        "element_id": row.element_id,
+        "name": row.name,
+        "lane": row.lane,
+        "candidate_groups": row.candidate_groups or [],
+        "assignee": row.assignee,
+        "due_at": row.due_at,
+        "form_key": row.form_key,
+        "created_at": row.created_at,
+        "state": row.state,
+    }
 
 
 def task_detail(row, form: dict | None) -> dict:
@@ -30,33 +40,63 @@ def task_detail(row, form: dict | None) -> dict:
 
 
 def instance(row, active_tasks: list | None = None) -> dict:
-    body = {"id": row.id, "definition_key": row.definition_key, "version": row.version,
-            "business_key": row.business_key, "status": row.status,
-            "variables": row.variables or {}, "error": row.error,
-            "created_at": row.created_at, "ended_at": row.ended_at}
+    body = {
+        "id": row.id,
+        "definition_key": row.definition_key,
+        "version": row.version,
+        "business_key": row.business_key,
+        "status": row.status,
+        "variables": row.variables or {},
+        "error": row.error,
+        "created_at": row.created_at,
+        "ended_at": row.ended_at,
+    }
     if active_tasks is not None:
         body["active_tasks"] = [task(t) for t in active_tasks]
     return body
 
 
 def event(row: AuditEvent) -> dict:
-    return {"at": row.at, "type": row.type, "actor": row.actor, "element": row.element,
-            "task_id": row.task_id, "data": row.data or {}}
+    return {
+        "at": row.at,
+        "type": row.type,
+        "actor": row.actor,
+        "element": row.element,
+        "task_id": row.task_id,
+        "data": row.data or {},
+    }
 
 
 def definition(row: Definition) -> dict:
-    return {"key": row.key, "version": row.version, "id": row.id, "name": row.name,
-            "created_at": row.created_at, "deployed_by": row.deployed_by}
+    return {
+        "key": row.key,
+        "version": row.version,
+        "id": row.id,
+        "name": row.name,
+        "created_at": row.created_at,
+        "deployed_by": row.deployed_by,
+    }
 
 
 def webhook(row, secret: str) -> dict:
     """A new subscription, with its secret: the only answer that shows it."""
-    return {"id": row.id, "url": row.url, "events": row.events, "created_at": row.created_at,
-            "secret": secret}
+    return {
+        "id": row.id,
+        "url": row.url,
+        "events": row.events,
+        "created_at": row.created_at,
+        "secret": secret,
+    }
 
 
 def endpoint(row, secret: str) -> dict:
     """A new inbound endpoint, with its secret: the only answer that shows it."""
-    return {"name": row.name, "message": row.message, "business_key_path": row.business_key_path,
-            "correlation": row.correlation, "ttl": row.ttl, "created_at": row.created_at,
-            "secret": secret}
+    return {
+        "name": row.name,
+        "message": row.message,
+        "business_key_path": row.business_key_path,
+        "correlation": row.correlation,
+        "ttl": row.ttl,
+        "created_at": row.created_at,
+        "secret": secret,
+    }

@@ -2,6 +2,7 @@
 document, so the contract the code checks and the one it publishes are the same. Every shape of
 the engine's API is here, by area; an extension keeps its own beside its blueprint, paging with
 the helpers below (`PageArgs`, `page_of`)."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -28,6 +29,7 @@ class Instant(fields.DateTime):
 
 # ── errors (api/errors.py writes them) ──────────────────────────────────────────────────────
 
+
 class ErrorBody(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
@@ -40,9 +42,11 @@ class ErrorSchema(Schema):
 
 # ── paging: every list answers a page, and a paged list takes PageArgs ─────────────────────
 
+
 class PageArgs(Schema):
     """The query of a paged list: `limit` rows after the cursor `after` (the last page's
     `next`); a list with filters extends it."""
+
     limit = fields.Integer(load_default=None, validate=validate.Range(1, MAX_LIMIT))
     after = fields.String(load_default=None)
 
@@ -59,12 +63,19 @@ def page_of(item: type[Schema], name: str | None = None) -> type[Schema]:
     without its `Schema` or `Summary` (a summary is the row as its list shows it)."""
     if name is None:
         name = item.__name__.removesuffix("Schema").removesuffix("Summary") + "Page"
-    return type(name, (Schema,), {"__module__": __name__,
-                                  "items": fields.List(fields.Nested(item)),
-                                  "next": fields.String(allow_none=True)})
+    return type(
+        name,
+        (Schema,),
+        {
+            "__module__": __name__,
+            "items": fields.List(fields.Nested(item)),
+            "next": fields.String(allow_none=True),
+        },
+    )
 
 
 # ── auth ───────────────────────────────────────────────────────────────────────────────────
+
 
 class TokenRequest(Schema):
     username = fields.String(required=True)
@@ -76,6 +87,7 @@ class TokenResponse(Schema):
 
 
 # ── definitions ────────────────────────────────────────────────────────────────────────────
+
 
 class DefinitionSchema(Schema):
     key = fields.String()
@@ -94,6 +106,7 @@ DefinitionPage = page_of(DefinitionSchema)
 
 
 # ── tasks ──────────────────────────────────────────────────────────────────────────────────
+
 
 class TaskSchema(Schema):
     id = fields.String()
@@ -128,6 +141,7 @@ class CompleteRequest(Schema):
 
 
 # ── instances ──────────────────────────────────────────────────────────────────────────────
+
 
 class StartableSchema(Schema):
     key = fields.String()
@@ -168,8 +182,10 @@ InstancePage = page_of(InstanceSummarySchema)
 
 class InstanceListArgs(PageArgs):
     definition = fields.String(load_default=None)
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ["running", "completed", "cancelled", "suspended", "error"]))
+    status = fields.String(
+        load_default=None,
+        validate=validate.OneOf(["running", "completed", "cancelled", "suspended", "error"]),
+    )
     business_key = fields.String(load_default=None)
 
 
@@ -191,6 +207,7 @@ EventPage = page_of(EventSchema)
 
 # ── messages ───────────────────────────────────────────────────────────────────────────────
 
+
 class MessageRequest(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 255))
     business_key = fields.String(load_default=None)
@@ -205,6 +222,7 @@ class MessageResponse(Schema):
 
 
 # ── timers and the controlled clock ────────────────────────────────────────────────────────
+
 
 class TimerSchema(Schema):
     kind = fields.String()
@@ -235,6 +253,7 @@ class MoveClock(Schema):
 
 
 # ── outbound webhooks ──────────────────────────────────────────────────────────────────────
+
 
 class SubscribeRequest(Schema):
     url = fields.String(required=True)
@@ -286,6 +305,7 @@ AttemptList = page_of(AttemptSchema, name="AttemptList")  # the component's publ
 
 # ── inbound webhooks ───────────────────────────────────────────────────────────────────────
 
+
 class EndpointRequest(Schema):
     name = fields.String(required=True)
     message = fields.String(required=True)
@@ -319,6 +339,7 @@ class ReceiptSchema(Schema):
 
 
 # ── meta ───────────────────────────────────────────────────────────────────────────────────
+
 
 class HealthSchema(Schema):
     status = fields.String()

@@ -19,9 +19,14 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Task
 @blp.response(200, TaskPage)
 def index(args):
     with runtime().db.read() as session:
-        page = listings.list_tasks(session, principal(), state=args["state"],
-                                   instance=args["instance"], assigned=args["assigned"],
-                                   **paging(args))
+        page = listings.list_tasks(
+            session,
+            principal(),
+            state=args["state"],
+            instance=args["instance"],
+            assigned=args["assigned"],
+            **paging(args),
+        )
         return presenters.page(page, presenters.task)
 
 
@@ -32,7 +37,8 @@ def show(task_id):
     with rt.db.read() as session:
         row = access.visible_task(session, principal(), task_id)
         definition: LoadedDefinition = rt.definitions.get(
-            session, queries.definition_of(session, row.instance_id).id)
+            session, queries.definition_of(session, row.instance_id).id
+        )
         form = definition.forms.get(row.form_key) if row.form_key else None
         return presenters.task_detail(row, form)
 
@@ -61,5 +67,8 @@ def _require_json_body() -> None:
     """The body is required (API.md: `{"data": {...}}`), though `{}` is a whole one: without
     a JSON body the parser hands the schema nothing, which would complete with no data."""
     if not request.is_json or not request.get_data(cache=True).strip():
-        raise Invalid("a JSON body {\"data\": {...}} is required", code="invalid",
-                      details={"body": ["a JSON object is required"]})
+        raise Invalid(
+            'a JSON body {"data": {...}} is required',
+            code="invalid",
+            details={"body": ["a JSON object is required"]},
+        )

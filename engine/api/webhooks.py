@@ -6,11 +6,20 @@ from webhooks import delivery, subscriptions
 
 from . import presenters
 from .context import require_admin, runtime
-from .schemas import (AttemptList, DeliveryPage, DeliverySchema, PageArgs, SubscribeRequest,
-                      WebhookPage, WebhookSchema, paging)
+from .schemas import (
+    AttemptList,
+    DeliveryPage,
+    DeliverySchema,
+    PageArgs,
+    SubscribeRequest,
+    WebhookPage,
+    WebhookSchema,
+    paging,
+)
 
-blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks",
-                description="Outbound webhooks (administrators)")
+blp = Blueprint(
+    "webhooks", __name__, url_prefix="/api/v1/webhooks", description="Outbound webhooks (administrators)"
+)
 
 
 @blp.route("", methods=["POST"])

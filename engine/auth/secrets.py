@@ -1,5 +1,6 @@
 """Passwords are hashed with argon2 (slow on purpose: people choose guessable ones); API tokens
 are 256 random bits and stored as SHA-256, which is enough for a secret nobody can guess."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Users, groups and tokens: the accounts both the API and (later) the page sign in with."""
+
 from __future__ import annotations
 
 import re
@@ -15,15 +16,26 @@ from .secrets import hash_password, new_token, password_matches, token_digest
 _NAME = re.compile(r"^[A-Za-z0-9_.@:-]{1,255}$")
 
 
-def create_user(session: Session, username: str, *, now: datetime, admin: bool = False,
-                groups: list[str] | tuple[str, ...] = (), password: str | None = None) -> str:
+def create_user(
+    session: Session,
+    username: str,
+    *,
+    now: datetime,
+    admin: bool = False,
+    groups: list[str] | tuple[str, ...] = (),
+    password: str | None = None,
+) -> str:
     """Creates the user with its groups and returns a new API token for it."""
     if not _NAME.match(username):
         raise Invalid("a username is 1-255 letters, digits or _ . @ : -", code="invalid_username")
     if session.scalar(select(User.id).where(User.username == username)):
         raise Conflict(f"user {username} exists", code="user_exists")
-    user = User(username=username, is_admin=admin, created_at=now,
-                password_hash=hash_password(password) if password else None)
+    user = User(
+        username=username,
+        is_admin=admin,
+        created_at=now,
+        password_hash=hash_password(password) if password else None,
+    )
     session.add(user)
     session.flush()
     for key in dict.fromkeys(groups):
@@ -71,14 +83,18 @@ def principal_for_token(session: Session | Connection, token: str) -> Principal:
     return Principal(rows[0].username, bool(rows[0].is_admin), groups)
 
 
-_BY_NAME = (select(User.username, User.is_admin, UserGroup.group_key)
-            .outerjoin(UserGroup, UserGroup.user_id == User.id)
-            .where(User.username == bindparam("username")))
+_BY_NAME = (
+    select(User.username, User.is_admin, UserGroup.group_key)
+    .outerjoin(UserGroup, UserGroup.user_id == User.id)
+    .where(User.username == bindparam("username"))
+)
 # One indexed statement per request: the user and all their groups.
-_PRINCIPAL = (select(User.username, User.is_admin, UserGroup.group_key)
-              .join(ApiToken, ApiToken.user_id == User.id)
-              .outerjoin(UserGroup, UserGroup.user_id == User.id)
-              .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None)))
+_PRINCIPAL = (
+    select(User.username, User.is_admin, UserGroup.group_key)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .outerjoin(UserGroup, UserGroup.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None))
+)
 
 
 _DUMMY = hash_password("timing-equaliser")

@@ -1,11 +1,12 @@
 """An upload, read: each file classified, hardened and parsed, every problem collected so the
 administrator sees them all at once."""
+
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from lxml import etree
 
@@ -40,8 +41,14 @@ def read_bundle(files: Sequence[tuple[str | None, bytes]]) -> Bundle:
             elif name.endswith(FORM_SUFFIXES):
                 _read_form(bundle, filename, content)
             else:
-                bundle.problems.append(Problem(filename, None, None,
-                                               "unknown file type: expected .bpmn, .dmn or a form (.json, .form)"))
+                bundle.problems.append(
+                    Problem(
+                        filename,
+                        None,
+                        None,
+                        "unknown file type: expected .bpmn, .dmn or a form (.json, .form)",
+                    )
+                )
         except HostileOrMalformed as exc:
             bundle.problems.append(exc.problem)
     if not bundle.bpmn and not bundle.problems:

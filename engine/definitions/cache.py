@@ -1,18 +1,18 @@
 """Parsed specs and forms per definition version, kept in memory: a version never changes, so
 its parse is done once per process and reused by every step of every instance on it."""
+
 from __future__ import annotations
 
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
-
-from sqlalchemy import Connection, select
-from sqlalchemy.orm import Session
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
 
 from ..errors import NotFound
 from ..persistence.models import Definition
@@ -50,17 +50,33 @@ class DefinitionCache:
             if definition_id in self._items:
                 self._items.move_to_end(definition_id)
                 return self._items[definition_id]
-        row = source.execute(select(
-            Definition.id, Definition.key, Definition.version, Definition.spec_cache,
-            Definition.files, Definition.start_groups).where(Definition.id == definition_id)).first()
+        row = source.execute(
+            select(
+                Definition.id,
+                Definition.key,
+                Definition.version,
+                Definition.spec_cache,
+                Definition.files,
+                Definition.start_groups,
+            ).where(Definition.id == definition_id)
+        ).first()
         if row is None:
             raise NotFound(f"definition {definition_id} not found")
         spec, subs = self._serializer.specs_from_text(row.spec_cache)
         forms = {key: json.loads(text) for key, text in (row.files or {}).get("forms", {}).items()}
-        loaded = LoadedDefinition(row.id, row.key, row.version, spec, subs, forms,
-                                  tuple(row.start_groups or ()), _has(spec, subs, MessageEventDefinition),
-                                  deferrable_elements(spec, subs), _has(spec, subs, TIMER_DEFINITIONS),
-                                  _properties(spec, subs))
+        loaded = LoadedDefinition(
+            row.id,
+            row.key,
+            row.version,
+            spec,
+            subs,
+            forms,
+            tuple(row.start_groups or ()),
+            _has(spec, subs, MessageEventDefinition),
+            deferrable_elements(spec, subs),
+            _has(spec, subs, TIMER_DEFINITIONS),
+            _properties(spec, subs),
+        )
         with self._lock:
             self._items[definition_id] = loaded
             while len(self._items) > self._size:

@@ -1,19 +1,21 @@
 """Deploying: validate an upload as a whole, then store each executable process it defines as
 a new version of its key, or answer with the existing version when nothing changed."""
+
 from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..persistence.models import AuditEvent, Definition
 from . import calls, task_properties
@@ -35,15 +37,25 @@ class Deployed:
     created: bool
 
 
-def deploy(session: Session, files: Sequence[tuple[str | None, bytes]], *, actor: str,
-           now: datetime, forms_dir: Path, serializer: StateSerializer) -> list[Deployed]:
+def deploy(
+    session: Session,
+    files: Sequence[tuple[str | None, bytes]],
+    *,
+    actor: str,
+    now: datetime,
+    forms_dir: Path,
+    serializer: StateSerializer,
+) -> list[Deployed]:
     bundle = read_bundle(files)
     _refuse_if(bundle.problems)
     _carry_over_decisions(session, bundle)
     parser = new_parser()
     _refuse_if(_feed(parser, bundle))
-    own = [pid for pid, p in parser.process_parsers.items()
-           if p.process_executable and not str(p.filename).startswith(_DEPLOYED)]
+    own = [
+        pid
+        for pid, p in parser.process_parsers.items()
+        if p.process_executable and not str(p.filename).startswith(_DEPLOYED)
+    ]
     if not own:
         _refuse_if([Problem(None, None, None, "the BPMN defines no executable process")])
     called_hashes = _add_called_processes(session, parser, own)
@@ -56,9 +68,22 @@ def deploy(session: Session, files: Sequence[tuple[str | None, bytes]], *, actor
         if parsed and not problems:
             results.append((pid, *parsed))
     _refuse_if(problems)
-    return [_store(session, parser, bundle, called_hashes, pid, spec, subs, used_forms,
-                   actor=actor, now=now, serializer=serializer)
-            for pid, spec, subs, used_forms in results]
+    return [
+        _store(
+            session,
+            parser,
+            bundle,
+            called_hashes,
+            pid,
+            spec,
+            subs,
+            used_forms,
+            actor=actor,
+            now=now,
+            serializer=serializer,
+        )
+        for pid, spec, subs, used_forms in results
+    ]
 
 
 _SPIFF = {"spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
@@ -68,10 +93,18 @@ _CAMUNDA = {"camunda": "http://camunda.org/schema/1.0/bpmn"}
 def _carry_over_decisions(session: Session, bundle: Bundle) -> None:
     """A BPMN edited in the modeler comes alone: the decisions it calls that the upload lacks
     are taken from the DMN files of deployed definitions (their latest versions)."""
-    wanted = {ref.text.strip() for _, tree in bundle.bpmn.values()
-              for ref in tree.xpath("//spiffworkflow:calledDecisionId", namespaces=_SPIFF) if ref.text}
-    wanted |= {ref.strip() for _, tree in bundle.bpmn.values()  # the Camunda dialect's
-               for ref in tree.xpath("//@camunda:decisionRef", namespaces=_CAMUNDA) if ref.strip()}
+    wanted = {
+        ref.text.strip()
+        for _, tree in bundle.bpmn.values()
+        for ref in tree.xpath("//spiffworkflow:calledDecisionId", namespaces=_SPIFF)
+        if ref.text
+    }
+    wanted |= {
+        ref.strip()
+        for _, tree in bundle.bpmn.values()  # the Camunda dialect's
+        for ref in tree.xpath("//@camunda:decisionRef", namespaces=_CAMUNDA)
+        if ref.strip()
+    }
     wanted -= {d for _, tree in bundle.dmn.values() for d in _decision_ids(tree)}
     if not wanted:
         return
@@ -139,21 +172,29 @@ def _parse_process(parser, pid, forms, problems):
         for task_spec in each.task_specs.values():
             key = task_properties.form_key(task_spec) if task_properties.is_human(task_spec) else None
             if key and key not in forms:
-                problems.append(Problem(filename, _line_of(tree, task_spec.bpmn_id), task_spec.bpmn_id,
-                                        f"form '{key}' is neither in the deployment nor shipped in forms/"))
+                problems.append(
+                    Problem(
+                        filename,
+                        _line_of(tree, task_spec.bpmn_id),
+                        task_spec.bpmn_id,
+                        f"form '{key}' is neither in the deployment nor shipped in forms/",
+                    )
+                )
             elif key:
                 used_forms[key] = forms[key]
         for element, source, mode in collect_expressions(each):
             if is_literal(source):
                 continue  # plain ISO 8601 timer text is read as text, never run (timers.py)
             for message in check_source(source, mode):
-                problems.append(Problem(filename, _line_of(tree, element), element,
-                                        f"script refused: {message}"))
+                problems.append(
+                    Problem(filename, _line_of(tree, element), element, f"script refused: {message}")
+                )
     return spec, subs, used_forms
 
 
-def _store(session, parser, bundle, called_hashes, pid, spec, subs, used_forms, *,
-           actor, now, serializer) -> Deployed:
+def _store(
+    session, parser, bundle, called_hashes, pid, spec, subs, used_forms, *, actor, now, serializer
+) -> Deployed:
     filename = parser.get_process_parser(pid).filename
     bpmn_bytes = bundle.bpmn[filename][0]
     dmn = {name: content.decode() for name, (content, _) in bundle.dmn.items()}
@@ -162,22 +203,37 @@ def _store(session, parser, bundle, called_hashes, pid, spec, subs, used_forms, 
     if latest is not None and latest.content_hash == digest:
         return Deployed(latest, created=False)
     definition = Definition(
-        id=uuid.uuid4().hex, key=pid, version=(latest.version + 1) if latest else 1,
-        name=parser.get_process_parser(pid).node.get("name") or pid, content_hash=digest,
-        bpmn_xml=bpmn_bytes.decode(), files={"dmn": dmn, "forms": used_forms},
-        spec_cache=serializer.specs_to_text(spec, subs), start_groups=_start_groups(spec),
-        deployed_by=actor, created_at=now)
+        id=uuid.uuid4().hex,
+        key=pid,
+        version=(latest.version + 1) if latest else 1,
+        name=parser.get_process_parser(pid).node.get("name") or pid,
+        content_hash=digest,
+        bpmn_xml=bpmn_bytes.decode(),
+        files={"dmn": dmn, "forms": used_forms},
+        spec_cache=serializer.specs_to_text(spec, subs),
+        start_groups=_start_groups(spec),
+        deployed_by=actor,
+        created_at=now,
+    )
     session.add(definition)
-    session.add(AuditEvent(instance_id=None, at=now, type="definition.deployed", actor=actor,
-                           element=pid, data={"key": pid, "version": definition.version,
-                                              "id": definition.id}))
+    session.add(
+        AuditEvent(
+            instance_id=None,
+            at=now,
+            type="definition.deployed",
+            actor=actor,
+            element=pid,
+            data={"key": pid, "version": definition.version, "id": definition.id},
+        )
+    )
     session.flush()
     return Deployed(definition, created=True)
 
 
 def _latest(session: Session, key: str) -> Definition | None:
-    return session.scalars(select(Definition).where(Definition.key == key)
-                           .order_by(Definition.version.desc()).limit(1)).first()
+    return session.scalars(
+        select(Definition).where(Definition.key == key).order_by(Definition.version.desc()).limit(1)
+    ).first()
 
 
 def _content_hash(bpmn: bytes, dmn: dict, forms: dict, called: dict) -> str:
@@ -189,8 +245,7 @@ def _content_hash(bpmn: bytes, dmn: dict, forms: dict, called: dict) -> str:
 
 
 def _start_groups(spec) -> list[str]:
-    return sorted({ts.lane for ts in spec.task_specs.values()
-                   if isinstance(ts, StartEvent) and ts.lane})
+    return sorted({ts.lane for ts in spec.task_specs.values() if isinstance(ts, StartEvent) and ts.lane})
 
 
 def _line_of(tree, element_id: str | None) -> int | None:
@@ -202,7 +257,9 @@ def _line_of(tree, element_id: str | None) -> int | None:
 
 def _problem(exc: Exception, filename: str | None) -> Problem:
     line = getattr(exc, "line_number", None)
-    return Problem(file=getattr(exc, "file_name", None) or filename,
-                   line=int(str(line)) if str(line or "").isdigit() else None,
-                   element=getattr(exc, "id", None) or None,
-                   message=str(exc.args[0]) if exc.args else str(exc))
+    return Problem(
+        file=getattr(exc, "file_name", None) or filename,
+        line=int(str(line)) if str(line or "").isdigit() else None,
+        element=getattr(exc, "id", None) or None,
+        message=str(exc.args[0]) if exc.args else str(exc),
+    )

@@ -2,6 +2,7 @@
 and none of the logic (scripts, expressions, the extension properties that hold forms, candidate
 groups and pre/post scripts). The logic is the definition's, which only administrators read;
 the participants of an instance see the picture of where it stands."""
+
 from __future__ import annotations
 
 from lxml import etree
@@ -9,9 +10,20 @@ from lxml import etree
 from .xml import parse_xml
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-LOGIC = frozenset(f"{{{BPMN}}}{name}" for name in (
-    "script", "extensionElements", "conditionExpression", "completionCondition", "loopCardinality",
-    "timeDate", "timeDuration", "timeCycle", "correlationPropertyRetrievalExpression"))
+LOGIC = frozenset(
+    f"{{{BPMN}}}{name}"
+    for name in (
+        "script",
+        "extensionElements",
+        "conditionExpression",
+        "completionCondition",
+        "loopCardinality",
+        "timeDate",
+        "timeDuration",
+        "timeCycle",
+        "correlationPropertyRetrievalExpression",
+    )
+)
 
 
 def picture(bpmn_xml: str | bytes) -> bytes:

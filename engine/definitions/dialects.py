@@ -15,12 +15,19 @@ spiff-arena leave `camunda:versionTag` and the like behind, so spiff wins over C
 that uses the Camunda namespace is Camunda; else it is plain BPMN. "Uses" means an element or an
 attribute in the namespace: Camunda Modeler declares its namespace on every document, used or
 not."""
+
 from __future__ import annotations
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.util import full_tag
-from SpiffWorkflow.bpmn.specs.defaults import (BoundaryEvent, IntermediateCatchEvent,
-                                               ManualTask, NoneTask, StartEvent, UserTask)
+from SpiffWorkflow.bpmn.specs.defaults import (
+    BoundaryEvent,
+    IntermediateCatchEvent,
+    ManualTask,
+    NoneTask,
+    StartEvent,
+    UserTask,
+)
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
@@ -46,7 +53,7 @@ def _namespaces_used(root: etree._Element) -> set[str]:
             continue  # processing instructions
         for name in (element.tag, *element.attrib):
             if name.startswith("{"):
-                found.add(name[1:name.index("}")])
+                found.add(name[1 : name.index("}")])
     return found
 
 
@@ -62,10 +69,15 @@ TABLES: dict[str, dict] = {
         full_tag("task"): (items.TaskItemsParser, spiff_specs.NoneTask),
     },
     CAMUNDA: {
-        **{tag: (items.camunda_collection(parser) if issubclass(parser, CamundaTaskParser) else parser, spec)
-           for tag, (parser, spec) in CamundaParser.OVERRIDE_PARSER_CLASSES.items()},
+        **{
+            tag: (items.camunda_collection(parser) if issubclass(parser, CamundaTaskParser) else parser, spec)
+            for tag, (parser, spec) in CamundaParser.OVERRIDE_PARSER_CLASSES.items()
+        },
         full_tag("startEvent"): (timers.CamundaStartEventParser, StartEvent),
-        full_tag("intermediateCatchEvent"): (timers.CamundaIntermediateCatchEventParser, IntermediateCatchEvent),
+        full_tag("intermediateCatchEvent"): (
+            timers.CamundaIntermediateCatchEventParser,
+            IntermediateCatchEvent,
+        ),
         full_tag("boundaryEvent"): (timers.CamundaBoundaryEventParser, BoundaryEvent),
     },
     BPMN: {

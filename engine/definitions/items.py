@@ -4,6 +4,7 @@ SpiffWorkflow takes an input or output data item's `id` as the variable it reads
 task that updates its items in place (the prefilled form of each prefecture, given back
 completed) needs the same variable in and out, and XML ids must be unique, so here the item's
 `name` is the variable (the `id` when there is no name)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

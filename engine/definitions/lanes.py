@@ -8,6 +8,7 @@ each process and subprocess reads its own laneSet: the innermost named lane that
 wins, at any depth of childLaneSet. A node that no lane of its container lists takes its
 activity's lane if it is a boundary event (modelers seldom list those), else the lane its
 container stands in."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,11 +27,12 @@ def document_lanes(root: etree._Element) -> dict[str, str | None]:
     return found
 
 
-def _read_container(container: etree._Element, enclosing: str | None,
-                    found: dict[str, str | None]) -> None:
+def _read_container(container: etree._Element, enclosing: str | None, found: dict[str, str | None]) -> None:
     own = _own_lanes(container)
-    attached = {child.get("id"): child.get("attachedToRef")
-                for child in container.iterchildren(_BPMN + "boundaryEvent")}
+    attached = {
+        child.get("id"): child.get("attachedToRef")
+        for child in container.iterchildren(_BPMN + "boundaryEvent")
+    }
     for child in container.iterchildren():
         node_id = child.get("id") if isinstance(child.tag, str) else None
         if node_id is None or child.tag == _BPMN + "laneSet":
@@ -73,13 +75,18 @@ def correct_cached_specs(cached: dict, documents: list[etree._Element]) -> dict[
     document_lanes, in place. Each process or subprocess takes its lanes from the first of
     `documents` that holds it; one found in none keeps its lanes. Returns the changed lanes by
     element id, leaving out ids that name different elements in different processes."""
-    maps = [(document_lanes(root), {p.get("id") for p in root.iter(_BPMN + "process")})
-            for root in documents]
+    maps = [(document_lanes(root), {p.get("id") for p in root.iter(_BPMN + "process")}) for root in documents]
     changed: dict[str, LaneChange] = {}
     ambiguous: set[str] = set()
     for process in [cached["spec"], *cached.get("subprocess_specs", {}).values()]:
-        lanes = next((found for found, processes in maps
-                      if process.get("name") in found or process.get("name") in processes), None)
+        lanes = next(
+            (
+                found
+                for found, processes in maps
+                if process.get("name") in found or process.get("name") in processes
+            ),
+            None,
+        )
         if lanes is None:
             continue
         for task_spec in process.get("task_specs", {}).values():

@@ -6,6 +6,7 @@ business rule tasks that decide per item (rules.py) and multi-instance items nam
 names (items.py)); lanes are read per process and subprocess (lanes.py) in all of them. One
 parser holds every document of a deployment, so a process of one dialect may call one of
 another."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -24,7 +25,8 @@ class _OwnLanes:
     """Every node asks the document's lane map (lanes.py) for its lane. SpiffWorkflow would
     hand a subprocess's lane to all the nodes inside it; that lane is already the fallback in
     the map, so none is handed down here. The process is read with its document's dialect."""
-    parser: "KaopingParser"
+
+    parser: KaopingParser
     document_root: object
 
     def __init__(self, p, node, nsmap, data_stores, filename=None, lane=None):

@@ -1,4 +1,5 @@
 """What a deployment can get wrong, in API.md's shape: `{file, line, element, message}`."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass

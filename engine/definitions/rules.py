@@ -6,6 +6,7 @@ carries; instead, a `decideEach` property (with `as` and `into`) makes one task 
 decision table for every item, each item seen under the name `as`, and collect every item
 with its outputs merged into the list `into`. Registered through SpiffWorkflow's parser table
 (definitions/parser.py) and serializer table (definitions/serializer.py)."""
+
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -44,7 +45,10 @@ class RulesTaskParser(BusinessRuleTaskParser):
     def create_task(self):
         extensions = self.parse_extensions()
         return KaopingBusinessRuleTask(
-            self.spec, self.bpmn_id,
+            self.spec,
+            self.bpmn_id,
             dmnEngine=self.process_parser.parser.get_engine(self.get_decision_ref(self.node), self.node),
-            prescript=extensions.get("preScript"), postscript=extensions.get("postScript"),
-            **self.bpmn_attributes)
+            prescript=extensions.get("preScript"),
+            postscript=extensions.get("postScript"),
+            **self.bpmn_attributes,
+        )

@@ -4,23 +4,23 @@ SpiffWorkflow's own converter table) leaves the specs out, and loading takes the
 definition's spec cache instead. The state then holds only where the run is. It is the
 definitions' because its converter table is theirs (timers.py, rules.py); the database keeps
 only the text."""
+
 from __future__ import annotations
 
 import json
 import threading
-from typing import Callable
+from collections.abc import Callable
 from copy import deepcopy
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import (BpmnWorkflowConverter,
-                                                            WorkflowConverter)
-from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -75,8 +75,10 @@ def _registry() -> DefaultRegistry:
     converters are SpiffWorkflow's own, registered as BpmnWorkflowSerializer.configure does."""
     registry = DefaultRegistry()
     spiff = _config()
-    first = [(None, {t: c for t, c in spiff.items() if _spiff_dialect(t)}),
-             ("bpmn", {t: c for t, c in spiff.items() if not _spiff_dialect(t)})]
+    first = [
+        (None, {t: c for t, c in spiff.items() if _spiff_dialect(t)}),
+        ("bpmn", {t: c for t, c in spiff.items() if not _spiff_dialect(t)}),
+    ]
     taken: set[str] = set()
     for dialect, config in [*first, *_other_dialects()]:
         for target, converter in config.items():
@@ -101,9 +103,12 @@ class StateSerializer:
 
     # Specs: written once per definition version, read once per process into the cache.
     def specs_to_text(self, spec: BpmnProcessSpec, subprocess_specs: dict) -> str:
-        return self._dumps(lambda: {"spec": self._inner.to_dict(spec),
-                                    "subprocess_specs": {k: self._inner.to_dict(v)
-                                                         for k, v in subprocess_specs.items()}})
+        return self._dumps(
+            lambda: {
+                "spec": self._inner.to_dict(spec),
+                "subprocess_specs": {k: self._inner.to_dict(v) for k, v in subprocess_specs.items()},
+            }
+        )
 
     def specs_from_text(self, text: str) -> tuple[BpmnProcessSpec, dict]:
         dct = json.loads(text)
@@ -114,8 +119,9 @@ class StateSerializer:
     def workflow_to_text(self, workflow: BpmnWorkflow) -> str:
         return self._dumps(lambda: self._inner.to_dict(workflow))
 
-    def workflow_from_text(self, text: str, version: str, spec: BpmnProcessSpec,
-                           subprocess_specs: dict[str, BpmnProcessSpec]) -> BpmnWorkflow:
+    def workflow_from_text(
+        self, text: str, version: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
+    ) -> BpmnWorkflow:
         dct = json.loads(text)
         if version != self.version:
             dct[self._inner.VERSION_KEY] = version

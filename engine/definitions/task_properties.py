@@ -1,10 +1,11 @@
 """What a BPMN task says about the people who do it, read from SpiffWorkflow's extensions
 (`spiffworkflow:properties`), in one place for deployment checks and the runtime alike."""
+
 from __future__ import annotations
 
-from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
 from SpiffWorkflow.bpmn.specs.mixins.manual_task import ManualTask as ManualTaskMixin
 from SpiffWorkflow.bpmn.specs.mixins.none_task import NoneTask as NoneTaskMixin
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
 
 HUMAN_TASK_TYPES = (UserTaskMixin, ManualTaskMixin, NoneTaskMixin)
 

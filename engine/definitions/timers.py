@@ -7,24 +7,30 @@ the clock the script engine carries and take plain ISO 8601 text literally, as b
 Camunda Modeler write it (API.md, "Timer expressions"); anything else is an expression whose
 value is such text or a datetime. Each due time is fixed when the timer starts waiting, in
 that step's transaction, and stored in the task's internal data as SpiffWorkflow does."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import isodate
 from SpiffWorkflow.bpmn.parser import event_parsers as bpmn_events
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.parser.util import first
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (CycleTimerEventDefinition,
-                                                              DurationTimerEventDefinition,
-                                                              TimeDateEventDefinition)
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+)
 from SpiffWorkflow.bpmn.util import PendingBpmnEvent
 from SpiffWorkflow.camunda.parser import event_parsers as camunda_events
-from SpiffWorkflow.spiff.parser.event_parsers import (SpiffBoundaryEventParser,
-                                                      SpiffIntermediateCatchEventParser,
-                                                      SpiffStartEventParser)
+from SpiffWorkflow.spiff.parser.event_parsers import (
+    SpiffBoundaryEventParser,
+    SpiffIntermediateCatchEventParser,
+    SpiffStartEventParser,
+)
 
 if TYPE_CHECKING:  # the mixins' SpiffWorkflow bases as mypy sees them (Any: they have no types)
     from SpiffWorkflow.bpmn.parser.event_parsers import EventDefinitionParser as _ParserBase
@@ -35,12 +41,13 @@ else:
 
 # -- reading a timer value ------------------------------------------------------------------
 
+
 def is_literal(text: str) -> bool:
     """Plain ISO 8601 text: a date-time, a date, a duration or a repeating interval."""
     text = text.strip()
     try:
         if text.upper().startswith("R"):
-            cycle(text, datetime(2000, 1, 1, tzinfo=timezone.utc), ZoneInfo("UTC"))
+            cycle(text, datetime(2000, 1, 1, tzinfo=UTC), ZoneInfo("UTC"))
         elif text.upper().startswith("P"):
             isodate.parse_duration(text)
         elif "T" in text.upper():
@@ -68,7 +75,7 @@ def instant(value: Any, zone: ZoneInfo) -> datetime:
         raise ValueError(f"a timer date must be ISO 8601 text or a datetime, not {value!r}")
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def duration(value: Any) -> timedelta | isodate.Duration:
@@ -89,11 +96,13 @@ def cycle(value: Any, now: datetime, zone: ZoneInfo) -> tuple[int, datetime, str
         duration(period)
     else:
         period = parts[1]
-        start = now.astimezone(timezone.utc) + duration(period)
+        start = now.astimezone(UTC) + duration(period)
     return cycles, start, period
 
 
-def occurrences_after(first: datetime, period: str, cycles: int, after: datetime) -> tuple[datetime | None, int]:
+def occurrences_after(
+    first: datetime, period: str, cycles: int, after: datetime
+) -> tuple[datetime | None, int]:
     """The first occurrence later than `after`, and how many cycles are left from it on."""
     step, at, left = duration(period), first, cycles
     while at <= after and left != 0:
@@ -102,6 +111,7 @@ def occurrences_after(first: datetime, period: str, cycles: int, after: datetime
 
 
 # -- the definitions ------------------------------------------------------------------------
+
 
 def _now(my_task) -> datetime:
     return my_task.workflow.script_engine.now()
@@ -142,7 +152,7 @@ class KaopingTimeDate(_Clocked, TimeDateEventDefinition):
 
 class KaopingDuration(_Clocked, DurationTimerEventDefinition):
     def compute_due(self, my_task) -> datetime:
-        return (_now(my_task) + duration(value_of(self.expression, _evaluate(my_task)))).astimezone(timezone.utc)
+        return (_now(my_task) + duration(value_of(self.expression, _evaluate(my_task)))).astimezone(UTC)
 
 
 class KaopingCycle(CycleTimerEventDefinition):
@@ -195,19 +205,24 @@ TIMER_DEFINITIONS = (KaopingTimeDate, KaopingDuration, KaopingCycle)
 
 # -- parsing --------------------------------------------------------------------------------
 
+
 class _ClockedTimers(_ParserBase):
     def parse_timer_event(self, event):
         name = self.node.get("name", self.node.get("id"))
         description = self.get_event_description(event)
-        for tag, kind in (("timeDate", KaopingTimeDate), ("timeDuration", KaopingDuration),
-                          ("timeCycle", KaopingCycle)):
+        for tag, kind in (
+            ("timeDate", KaopingTimeDate),
+            ("timeDuration", KaopingDuration),
+            ("timeCycle", KaopingCycle),
+        ):
             found = first(self.xpath(f".//bpmn:{tag}"))
             if found is not None:
                 if not (found.text or "").strip():
                     raise ValidationException(f"empty {tag}", node=self.node, file_name=self.filename)
                 return kind(name, found.text.strip(), description=description)
-        raise ValidationException("a timer needs timeDate, timeDuration or timeCycle",
-                                  node=self.node, file_name=self.filename)
+        raise ValidationException(
+            "a timer needs timeDate, timeDuration or timeCycle", node=self.node, file_name=self.filename
+        )
 
 
 class StartEventParser(_ClockedTimers, SpiffStartEventParser):
@@ -223,6 +238,7 @@ class BoundaryEventParser(_ClockedTimers, SpiffBoundaryEventParser):
 
 
 # The same clock for the other dialects a document may be read in (definitions/dialects.py).
+
 
 class CamundaStartEventParser(_ClockedTimers, camunda_events.CamundaStartEventParser):
     pass

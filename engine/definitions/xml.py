@@ -2,6 +2,7 @@
 no entities (billion laughs), no external references, no network. defusedxml refuses the
 hostile constructs; lxml, configured to resolve nothing, then builds the tree SpiffWorkflow
 reads (with line numbers for error messages)."""
+
 from __future__ import annotations
 
 from defusedxml import DefusedXmlException
@@ -10,8 +11,14 @@ from lxml import etree
 
 from .problems import Problem
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                          dtd_validation=False, huge_tree=False, remove_comments=True)
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    remove_comments=True,
+)
 
 
 class HostileOrMalformed(Exception):
@@ -23,20 +30,26 @@ class HostileOrMalformed(Exception):
 def parse_xml(data: bytes, filename: str | None) -> etree._Element:
     """The root element of a safe, well-formed document, or HostileOrMalformed."""
     try:
-        SafeElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True,
-                                   forbid_external=True)
+        SafeElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise HostileOrMalformed(Problem(file=filename, line=_dtd_line(data), element=None,
-                                         message=f"XML refused: {_describe(exc)}")) from None
+        raise HostileOrMalformed(
+            Problem(
+                file=filename, line=_dtd_line(data), element=None, message=f"XML refused: {_describe(exc)}"
+            )
+        ) from None
     except SafeElementTree.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
-        raise HostileOrMalformed(Problem(file=filename, line=line, element=None,
-                                         message=f"XML is not well-formed: {exc}")) from None
+        raise HostileOrMalformed(
+            Problem(file=filename, line=line, element=None, message=f"XML is not well-formed: {exc}")
+        ) from None
     try:
         return etree.fromstring(data, parser=_PARSER)
     except etree.XMLSyntaxError as exc:
-        raise HostileOrMalformed(Problem(file=filename, line=exc.lineno, element=None,
-                                         message=f"XML is not well-formed: {exc.msg}")) from None
+        raise HostileOrMalformed(
+            Problem(
+                file=filename, line=exc.lineno, element=None, message=f"XML is not well-formed: {exc.msg}"
+            )
+        ) from None
 
 
 def _describe(exc: DefusedXmlException) -> str:

@@ -1,6 +1,7 @@
 """The controlled clock's storage: one row of table `clock` that every web worker and scheduler
 process reads (engine/clock.py's ControlledClock is given this, and keeps the rules: it never
 moves backwards)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,5 +28,8 @@ class DatabaseClockStorage:
 
     def advance(self, to: datetime) -> bool:
         with self._engine.begin() as conn:
-            return bool(conn.execute(update(_clock).where(_clock.c.id == 1, _clock.c.now <= to)
-                                     .values(now=to)).rowcount)
+            return bool(
+                conn.execute(
+                    update(_clock).where(_clock.c.id == 1, _clock.c.now <= to).values(now=to)
+                ).rowcount
+            )

@@ -1,11 +1,13 @@
 """Engines and sessions. Two kinds of transaction: reads, and writes that take the database's
 write lock up front (SQLite `BEGIN IMMEDIATE`; PostgreSQL locks rows with `FOR UPDATE` in the
 runtime), so two writers never both read a state and then both save over it."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url

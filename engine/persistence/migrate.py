@@ -1,4 +1,5 @@
 """Alembic, driven from code so `kaoping serve`, the CLI and the tests migrate the same way."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,12 +1,13 @@
 """The tables. Workflow state is kept apart from the instance row so that lists and locks never
 drag the serialized workflow along; readers use the projection tables (tasks, task candidates,
 message waits) and never deserialize a workflow."""
+
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import (Boolean, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint)
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .types import BigId, Json, UtcDateTime

@@ -1,12 +1,14 @@
 """Paging of the named read queries: an opaque cursor over a stable order, so a list resumes
 where it stopped however rows are added meanwhile, and the limit every list accepts."""
+
 from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -50,8 +52,13 @@ def page_of(rows: list[Any], limit: int, key: Callable[[Any], Sequence[Any]]) ->
     return Page(rows, cursor(*key(rows[-1])) if more and rows else None)
 
 
-def keyset_page(session: Session, query: Select[Any], columns: list[InstrumentedAttribute[Any]],
-                limit: int, after: str | None) -> Page:
+def keyset_page(
+    session: Session,
+    query: Select[Any],
+    columns: list[InstrumentedAttribute[Any]],
+    limit: int,
+    after: str | None,
+) -> Page:
     """A page in the stable order of `columns`, resumed after the cursor's values."""
     position = uncursor(after)
     if position:
@@ -60,8 +67,9 @@ def keyset_page(session: Session, query: Select[Any], columns: list[Instrumented
         except (TypeError, ValueError):
             raise BadRequest("malformed cursor", code="bad_cursor") from None
         first: ColumnElement[bool] = columns[0] > values[0]
-        query = query.where(first if len(columns) == 1 else
-                            or_(first, and_(columns[0] == values[0], columns[1] > values[1])))
+        query = query.where(
+            first if len(columns) == 1 else or_(first, and_(columns[0] == values[0], columns[1] > values[1]))
+        )
     rows = session.scalars(query.order_by(*columns).limit(limit + 1)).all()
     return page_of(list(rows), limit, lambda row: tuple(_plain(getattr(row, c.key)) for c in columns))
 

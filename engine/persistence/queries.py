@@ -2,6 +2,7 @@
 paged by an opaque cursor over a stable order (paging.py). No workflow is deserialized here. The
 lists whose rows depend on who asks are the runtime's (runtime/listings.py), beside the reading
 rules they apply."""
+
 from __future__ import annotations
 
 from sqlalchemy import ScalarResult, Select, and_, func, select, text
@@ -12,13 +13,29 @@ from .paging import Page, keyset_page, limit_of
 from .webhook_models import WebhookDelivery
 
 # Page and limit_of are what every caller of these queries also needs: one import for both.
-__all__ = ["Page", "limit_of", "list_instances", "list_events", "all_events", "latest_definitions",
-           "definition_versions", "list_timers", "list_deliveries", "latest_versions"]
+__all__ = [
+    "Page",
+    "limit_of",
+    "list_instances",
+    "list_events",
+    "all_events",
+    "latest_definitions",
+    "definition_versions",
+    "list_timers",
+    "list_deliveries",
+    "latest_versions",
+]
 
 
-def list_instances(session: Session, *, definition: str | None = None, status: str | None = None,
-                   business_key: str | None = None, limit: int = 100,
-                   after: str | None = None) -> Page:
+def list_instances(
+    session: Session,
+    *,
+    definition: str | None = None,
+    status: str | None = None,
+    business_key: str | None = None,
+    limit: int = 100,
+    after: str | None = None,
+) -> Page:
     query = select(Instance)
     if definition:
         query = query.where(Instance.definition_key == definition)
@@ -29,8 +46,7 @@ def list_instances(session: Session, *, definition: str | None = None, status: s
     return keyset_page(session, query, [Instance.created_at, Instance.id], limit, after)
 
 
-def list_events(session: Session, instance_id: str, *, limit: int = 100,
-                after: str | None = None) -> Page:
+def list_events(session: Session, instance_id: str, *, limit: int = 100, after: str | None = None) -> Page:
     query = select(AuditEvent).where(AuditEvent.instance_id == instance_id)
     return keyset_page(session, query, [AuditEvent.id], limit, after)
 
@@ -44,31 +60,38 @@ def all_events(session: Session, instance_id: str | None = None) -> ScalarResult
 
 
 def latest_versions() -> Select[Definition]:
-    top = (select(Definition.key, func.max(Definition.version).label("version"))
-           .group_by(Definition.key).subquery())
-    return select(Definition).join(top, and_(Definition.key == top.c.key,
-                                             Definition.version == top.c.version))
+    top = (
+        select(Definition.key, func.max(Definition.version).label("version"))
+        .group_by(Definition.key)
+        .subquery()
+    )
+    return select(Definition).join(
+        top, and_(Definition.key == top.c.key, Definition.version == top.c.version)
+    )
 
 
 def latest_definitions(session: Session, *, limit: int = 100, after: str | None = None) -> Page:
     return keyset_page(session, latest_versions(), [Definition.key], limit, after)
 
 
-def definition_versions(session: Session, key: str, *, limit: int = 100,
-                        after: str | None = None) -> Page:
+def definition_versions(session: Session, key: str, *, limit: int = 100, after: str | None = None) -> Page:
     query = select(Definition).where(Definition.key == key)
     return keyset_page(session, query, [Definition.version], limit, after)
 
 
 def definition_version(session: Session, key: str, version: int) -> Definition | None:
-    return session.scalars(select(Definition).where(Definition.key == key,
-                                                    Definition.version == version)).first()
+    return session.scalars(
+        select(Definition).where(Definition.key == key, Definition.version == version)
+    ).first()
 
 
 def definition_of(session: Session, instance_id: str) -> Definition:
     """The definition version an instance runs on; every instance has one (a foreign key)."""
-    return session.scalars(select(Definition).join(Instance, Instance.definition_id == Definition.id)
-                           .where(Instance.id == instance_id)).one()
+    return session.scalars(
+        select(Definition)
+        .join(Instance, Instance.definition_id == Definition.id)
+        .where(Instance.id == instance_id)
+    ).one()
 
 
 def database_answers(session: Session) -> bool:

@@ -1,11 +1,13 @@
 """Named statements for the runtime's hot path. A step is a handful of indexed statements on
 SQLAlchemy Core: no identity map, no unit-of-work sorting, because every task completion pays
 for them and the bar is a small multiple of SpiffWorkflow's own step (DESIGN.md)."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, select, update
 
@@ -60,10 +62,14 @@ class TaskRecord:
 _INSTANCE_COLUMNS = [instances.c[f.name] for f in fields(InstanceRecord)]
 _TASK_COLUMNS = [tasks.c[f.name] for f in fields(TaskRecord)]
 _LOCK = select(*_INSTANCE_COLUMNS).where(instances.c.id == bindparam("instance_id")).with_for_update()
-_LOCK_OR_SKIP = (select(*_INSTANCE_COLUMNS).where(instances.c.id == bindparam("instance_id"))
-                 .with_for_update(skip_locked=True))
+_LOCK_OR_SKIP = (
+    select(*_INSTANCE_COLUMNS)
+    .where(instances.c.id == bindparam("instance_id"))
+    .with_for_update(skip_locked=True)
+)
 _STATE = select(states.c.state, states.c.serializer_version).where(
-    states.c.instance_id == bindparam("instance_id"))
+    states.c.instance_id == bindparam("instance_id")
+)
 
 
 # Built once: constructing a statement costs as much as running it on SQLite.
@@ -71,26 +77,59 @@ _TASK_INSTANCE = select(tasks.c.instance_id).where(tasks.c.id == bindparam("task
 _GET_TASK = select(*_TASK_COLUMNS).where(tasks.c.id == bindparam("task_id"))
 _TASKS_TO_DIFF = select(tasks.c.id, tasks.c.state).where(
     tasks.c.instance_id == bindparam("instance_id"),
-    or_(tasks.c.state == "ready", tasks.c.id.in_(bindparam("ready_ids", expanding=True))))
-_SAVE_INSTANCE = (update(instances)
-                  .where(instances.c.id == bindparam("b_id"),
-                         instances.c.lock_version == bindparam("b_lock_version"))
-                  .values({c: bindparam(c) for c in ("status", "variables", "error", "definition_id",
-                                                      "version", "updated_at", "ended_at",
-                                                      "lock_version", "deferred_count")}))
-_SAVE_STATE = (update(states).where(states.c.instance_id == bindparam("b_id"))
-               .values(state=bindparam("state"), serializer_version=bindparam("serializer_version")))
+    or_(tasks.c.state == "ready", tasks.c.id.in_(bindparam("ready_ids", expanding=True))),
+)
+_SAVE_INSTANCE = (
+    update(instances)
+    .where(instances.c.id == bindparam("b_id"), instances.c.lock_version == bindparam("b_lock_version"))
+    .values(
+        {
+            c: bindparam(c)
+            for c in (
+                "status",
+                "variables",
+                "error",
+                "definition_id",
+                "version",
+                "updated_at",
+                "ended_at",
+                "lock_version",
+                "deferred_count",
+            )
+        }
+    )
+)
+_SAVE_STATE = (
+    update(states)
+    .where(states.c.instance_id == bindparam("b_id"))
+    .values(state=bindparam("state"), serializer_version=bindparam("serializer_version"))
+)
 # At most two rows are read: "is there another one?" must not cost more with more siblings.
 _READY_SIBLINGS = select(func.count()).select_from(
-    select(tasks.c.id).where(tasks.c.instance_id == bindparam("instance_id"),
-                             tasks.c.element_id == bindparam("element_id"),
-                             tasks.c.state == "ready").limit(2).subquery())
-_DEFERRED = (select(tasks.c.id, tasks.c.result)
-             .where(tasks.c.instance_id == bindparam("instance_id"), tasks.c.deferred_seq.is_not(None))
-             .order_by(tasks.c.deferred_seq))
-_COMPLETE_TASK = update(tasks).where(tasks.c.id == bindparam("b_id")).values(
-    {c: bindparam(c) for c in ("state", "assignee", "completed_by", "completed_at", "result",
-                               "deferred_seq")})
+    select(tasks.c.id)
+    .where(
+        tasks.c.instance_id == bindparam("instance_id"),
+        tasks.c.element_id == bindparam("element_id"),
+        tasks.c.state == "ready",
+    )
+    .limit(2)
+    .subquery()
+)
+_DEFERRED = (
+    select(tasks.c.id, tasks.c.result)
+    .where(tasks.c.instance_id == bindparam("instance_id"), tasks.c.deferred_seq.is_not(None))
+    .order_by(tasks.c.deferred_seq)
+)
+_COMPLETE_TASK = (
+    update(tasks)
+    .where(tasks.c.id == bindparam("b_id"))
+    .values(
+        {
+            c: bindparam(c)
+            for c in ("state", "assignee", "completed_by", "completed_at", "result", "deferred_seq")
+        }
+    )
+)
 _ASSIGN_TASK = update(tasks).where(tasks.c.id == bindparam("b_id")).values(assignee=bindparam("assignee"))
 _INSERT_TASKS, _INSERT_CANDIDATES = insert(tasks), insert(candidates)
 _INSERT_INSTANCE, _INSERT_STATE = insert(instances), insert(states)
@@ -135,8 +174,11 @@ def deferred_completions(conn: Connection, instance_id: str) -> list[Row[Any]]:
 
 
 def clear_deferred(conn: Connection, instance_id: str) -> None:
-    conn.execute(update(tasks).where(tasks.c.instance_id == instance_id,
-                                     tasks.c.deferred_seq.is_not(None)).values(deferred_seq=None))
+    conn.execute(
+        update(tasks)
+        .where(tasks.c.instance_id == instance_id, tasks.c.deferred_seq.is_not(None))
+        .values(deferred_seq=None)
+    )
 
 
 def instance_of_task(conn: Connection, task_id: str) -> str | None:
@@ -157,34 +199,52 @@ def projected_tasks(conn: Connection, instance_id: str, ready_ids: list[str]) ->
 
 def insert_instance(conn: Connection, record: InstanceRecord, state: str, serializer_version: str) -> None:
     conn.execute(_INSERT_INSTANCE, {f.name: getattr(record, f.name) for f in fields(InstanceRecord)})
-    conn.execute(_INSERT_STATE, {"instance_id": record.id, "state": state,
-                                 "serializer_version": serializer_version})
+    conn.execute(
+        _INSERT_STATE, {"instance_id": record.id, "state": state, "serializer_version": serializer_version}
+    )
 
 
 def save_instance(conn: Connection, record: InstanceRecord) -> None:
     """Writes the instance under the version it was read at: a writer that somehow got past the
     lock cannot overwrite a newer state (the lock makes this a belt to its braces)."""
-    done = conn.execute(_SAVE_INSTANCE, {
-        "b_id": record.id, "b_lock_version": record.lock_version, "status": record.status,
-        "variables": record.variables, "error": record.error,
-        "definition_id": record.definition_id, "version": record.version,
-        "updated_at": record.updated_at, "ended_at": record.ended_at,
-        "lock_version": record.lock_version + 1, "deferred_count": record.deferred_count})
+    done = conn.execute(
+        _SAVE_INSTANCE,
+        {
+            "b_id": record.id,
+            "b_lock_version": record.lock_version,
+            "status": record.status,
+            "variables": record.variables,
+            "error": record.error,
+            "definition_id": record.definition_id,
+            "version": record.version,
+            "updated_at": record.updated_at,
+            "ended_at": record.ended_at,
+            "lock_version": record.lock_version + 1,
+            "deferred_count": record.deferred_count,
+        },
+    )
     if done.rowcount != 1:
         raise Conflict("the instance changed meanwhile; try again", code="stale_state")
     record.lock_version += 1
 
 
 def save_state(conn: Connection, record: InstanceRecord, state: str, serializer_version: str) -> None:
-    conn.execute(_SAVE_STATE, {"b_id": record.id, "state": state,
-                               "serializer_version": serializer_version})
+    conn.execute(_SAVE_STATE, {"b_id": record.id, "state": state, "serializer_version": serializer_version})
 
 
 def complete_task(conn: Connection, task: TaskRecord) -> None:
-    conn.execute(_COMPLETE_TASK, {"b_id": task.id, "state": task.state, "assignee": task.assignee,
-                                  "completed_by": task.completed_by,
-                                  "completed_at": task.completed_at, "result": task.result,
-                                  "deferred_seq": task.deferred_seq})
+    conn.execute(
+        _COMPLETE_TASK,
+        {
+            "b_id": task.id,
+            "state": task.state,
+            "assignee": task.assignee,
+            "completed_by": task.completed_by,
+            "completed_at": task.completed_at,
+            "result": task.result,
+            "deferred_seq": task.deferred_seq,
+        },
+    )
 
 
 def assign_task(conn: Connection, task_id: str, assignee: str | None) -> None:
@@ -208,11 +268,16 @@ def open_tasks(conn: Connection, records: list[TaskRecord], reopened: set[str]) 
             conn.execute(update(tasks).where(tasks.c.id == v["id"]).values(**v))
     if reopened:
         conn.execute(delete(candidates).where(candidates.c.task_id.in_(sorted(reopened))))
-    rows = [{"task_id": r.id, "kind": kind, "principal": who}
-            for r in records
-            for kind, people in (("group", r.candidate_groups), ("user", r.candidate_users),
-                                 ("exclude", r.excluded_groups))
-            for who in dict.fromkeys(people)]
+    rows = [
+        {"task_id": r.id, "kind": kind, "principal": who}
+        for r in records
+        for kind, people in (
+            ("group", r.candidate_groups),
+            ("user", r.candidate_users),
+            ("exclude", r.excluded_groups),
+        )
+        for who in dict.fromkeys(people)
+    ]
     if rows:
         conn.execute(_INSERT_CANDIDATES, rows)
 
@@ -221,14 +286,21 @@ def waiting_messages(conn: Connection, instance_id: str) -> set[str]:
     return set(conn.execute(_WAITS, {"instance_id": instance_id}).scalars())
 
 
-def set_waiting_messages(conn: Connection, instance_id: str, business_key: str | None,
-                         gone: set[str], new: set[str]) -> None:
+def set_waiting_messages(
+    conn: Connection, instance_id: str, business_key: str | None, gone: set[str], new: set[str]
+) -> None:
     if gone:
-        conn.execute(delete(waits).where(waits.c.instance_id == instance_id,
-                                         waits.c.message_name.in_(sorted(gone))))
+        conn.execute(
+            delete(waits).where(waits.c.instance_id == instance_id, waits.c.message_name.in_(sorted(gone)))
+        )
     if new:
-        conn.execute(_INSERT_WAITS, [{"instance_id": instance_id, "message_name": name,
-                                      "business_key": business_key} for name in sorted(new)])
+        conn.execute(
+            _INSERT_WAITS,
+            [
+                {"instance_id": instance_id, "message_name": name, "business_key": business_key}
+                for name in sorted(new)
+            ],
+        )
 
 
 def append_events(conn: Connection, events: list[dict[str, Any]], messages: list[dict[str, Any]]) -> None:

@@ -1,5 +1,6 @@
 """Tables of the webhooks: subscriptions and their deliveries (outbound), endpoints and the
 receipts that make a replay harmless (inbound), and messages waiting for a catcher."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -91,8 +92,10 @@ class BufferedMessage(Base):
     """A message nobody waited for yet, kept until its ttl runs out."""
 
     __tablename__ = "buffered_messages"
-    __table_args__ = (Index("ix_buffered_name", "name", "business_key"),
-                      Index("ix_buffered_expiry", "expires_at"))
+    __table_args__ = (
+        Index("ix_buffered_name", "name", "business_key"),
+        Index("ix_buffered_expiry", "expires_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(255))

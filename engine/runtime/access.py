@@ -10,9 +10,10 @@ existence is not theirs to know. Acting on something that exists but is not thei
 The rules about tasks come twice, by necessity side by side: as SQL filters for the lists and
 lookups, and in Python for a task already loaded by a command. Each pair is written together
 below so they are changed together."""
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import Connection, and_, exists, or_, select
 from sqlalchemy.orm import Session
@@ -23,8 +24,8 @@ from ..persistence.models import Instance, Task, TaskCandidate
 from ..persistence.store import TaskRecord
 from .principal import Principal
 
-
 # --- administrators ------------------------------------------------------------------------------
+
 
 def require_admin(principal: Principal) -> Principal:
     """The one check of what only administrators do (definitions, the clock, webhooks, timers,
@@ -36,12 +37,14 @@ def require_admin(principal: Principal) -> Principal:
 
 # --- definitions ---------------------------------------------------------------------------------
 
+
 def may_start(principal: Principal, start_groups: Iterable[str]) -> bool:
     """A definition's start is open to the groups whose lane holds its start event."""
     return principal.is_admin or bool(principal.groups.intersection(start_groups))
 
 
 # --- tasks: seeing -------------------------------------------------------------------------------
+
 
 def routed_tasks(principal: Principal) -> ColumnElement[bool] | None:
     """Tasks routed to the caller: one of their groups or their name is a candidate and they
@@ -51,13 +54,21 @@ def routed_tasks(principal: Principal) -> ColumnElement[bool] | None:
     if principal.is_admin:
         return None
     groups = sorted(principal.groups)
-    candidate = exists().where(TaskCandidate.task_id == Task.id, or_(
-        and_(TaskCandidate.kind == "group", TaskCandidate.principal.in_(groups)),
-        and_(TaskCandidate.kind == "user", TaskCandidate.principal == principal.username)))
-    recused = exists().where(TaskCandidate.task_id == Task.id, TaskCandidate.kind == "exclude",
-                             TaskCandidate.principal.in_(groups))
-    return or_(and_(candidate, ~recused), Task.assignee == principal.username,
-               Task.completed_by == principal.username)
+    candidate = exists().where(
+        TaskCandidate.task_id == Task.id,
+        or_(
+            and_(TaskCandidate.kind == "group", TaskCandidate.principal.in_(groups)),
+            and_(TaskCandidate.kind == "user", TaskCandidate.principal == principal.username),
+        ),
+    )
+    recused = exists().where(
+        TaskCandidate.task_id == Task.id, TaskCandidate.kind == "exclude", TaskCandidate.principal.in_(groups)
+    )
+    return or_(
+        and_(candidate, ~recused),
+        Task.assignee == principal.username,
+        Task.completed_by == principal.username,
+    )
 
 
 def visible_tasks(principal: Principal) -> ColumnElement[bool] | None:
@@ -66,8 +77,9 @@ def visible_tasks(principal: Principal) -> ColumnElement[bool] | None:
     routed = routed_tasks(principal)
     if routed is None:
         return None
-    return and_(routed, or_(Task.state != "ready", Task.assignee.is_(None),
-                            Task.assignee == principal.username))
+    return and_(
+        routed, or_(Task.state != "ready", Task.assignee.is_(None), Task.assignee == principal.username)
+    )
 
 
 def visible_task(session: Session, principal: Principal, task_id: str) -> Task:
@@ -93,6 +105,7 @@ def open_tasks(session: Session, principal: Principal, instance_id: str) -> list
 
 # --- tasks: acting -------------------------------------------------------------------------------
 
+
 def recused(principal: Principal, task: TaskRecord | Task) -> bool:
     """A member of a group the task excludes may not do it (回避 / recusal)."""
     return bool(principal.groups.intersection(getattr(task, "excluded_groups", None) or []))
@@ -103,14 +116,18 @@ def may_do(principal: Principal, task: TaskRecord | Task) -> bool:
     (which binds administrators too, Art. 11), and they are an administrator or a candidate."""
     if recused(principal, task):
         return False
-    return (principal.is_admin or principal.username in (task.candidate_users or [])
-            or bool(principal.groups.intersection(task.candidate_groups or [])))
+    return (
+        principal.is_admin
+        or principal.username in (task.candidate_users or [])
+        or bool(principal.groups.intersection(task.candidate_groups or []))
+    )
 
 
 def require_candidate(principal: Principal, task: TaskRecord | Task) -> None:
     if recused(principal, task):
-        raise Forbidden("you may not do this task: it concerns your own unit (回避 / recusal)",
-                        code="recused")
+        raise Forbidden(
+            "you may not do this task: it concerns your own unit (回避 / recusal)", code="recused"
+        )
     if not may_do(principal, task):
         raise Forbidden("this task is not routed to you", code="not_a_candidate")
 
@@ -131,6 +148,7 @@ def require_may_unclaim(principal: Principal, task: TaskRecord | Task) -> None:
 
 # --- instances -----------------------------------------------------------------------------------
 
+
 def participates(session: Session, principal: Principal, instance_id: str) -> bool:
     """Whether the caller started the instance or sees one of its tasks: an instance is read by
     whoever can reach it from their task lists (or from starting it), and by nobody else."""
@@ -140,8 +158,12 @@ def participates(session: Session, principal: Principal, instance_id: str) -> bo
         query = query.where(visible)
     if session.scalar(query.limit(1)) is not None:
         return True
-    return session.scalar(select(Instance.id).where(Instance.id == instance_id,
-                                                    Instance.started_by == principal.username)) is not None
+    return (
+        session.scalar(
+            select(Instance.id).where(Instance.id == instance_id, Instance.started_by == principal.username)
+        )
+        is not None
+    )
 
 
 def readable_instance(session: Session, principal: Principal, instance_id: str) -> Instance:

@@ -7,9 +7,11 @@ Two bounds, both from Settings: the engine tasks a step may run, and the seconds
 running them. Both are checked before each task SpiffWorkflow runs. A parallel stage creates
 all of its copies at once, inside one task's run, so its cardinality is checked when it is
 evaluated, against the same number of tasks."""
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -35,11 +37,15 @@ class StepBudget:
         if self.ran > self.max_tasks:
             raise StepBudgetExceeded(
                 f"the step ran {self.max_tasks} engine tasks without reaching a wait state "
-                "(a loop with no wait state, or a call activity that calls itself?)", task=task)
+                "(a loop with no wait state, or a call activity that calls itself?)",
+                task=task,
+            )
         if self._clock() > self.deadline:
             raise StepBudgetExceeded(
                 f"the step ran for more than {self.seconds:g} s without reaching a wait state "
-                f"({self.ran - 1} engine tasks)", task=task)
+                f"({self.ran - 1} engine tasks)",
+                task=task,
+            )
 
 
 def bound_cardinality(engine: PythonScriptEngine, max_tasks: int) -> None:
@@ -50,11 +56,16 @@ def bound_cardinality(engine: PythonScriptEngine, max_tasks: int) -> None:
     def bounded(task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
         value = evaluate(task, expression, external_context)
         spec = task.task_spec
-        if (isinstance(spec, ParallelMultiInstanceTask) and spec.data_input is None
-                and expression == spec.cardinality and isinstance(value, int) and value > max_tasks):
+        if (
+            isinstance(spec, ParallelMultiInstanceTask)
+            and spec.data_input is None
+            and expression == spec.cardinality
+            and isinstance(value, int)
+            and value > max_tasks
+        ):
             raise StepBudgetExceeded(
-                f"loop cardinality {value} is more than the {max_tasks} tasks a step may create",
-                task=task)
+                f"loop cardinality {value} is more than the {max_tasks} tasks a step may create", task=task
+            )
         return value
 
     engine.evaluate = bounded

@@ -1,19 +1,21 @@
 """The commands that change an instance. Each is a thin rule over one unit of work."""
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
-from SpiffWorkflow.util.task import TaskState
 
 from forms.validation import FormInvalid, validate_submission
 
+from ..definitions.cache import LoadedDefinition
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..persistence import store, timer_rows
 from ..persistence.models import Definition, Instance
-from ..definitions.cache import LoadedDefinition
 from ..persistence.store import TaskRecord
 from . import access, deferral, task_hooks
 from .principal import Principal
@@ -21,8 +23,15 @@ from .runtime import Runtime
 from .unit_of_work import ANY_STATUS, Step, new_instance, on_instance
 
 
-def start(rt: Runtime, actor: Principal, key: str, *, version: int | None = None,
-          business_key: str | None = None, variables: dict[str, Any] | None = None) -> Step:
+def start(
+    rt: Runtime,
+    actor: Principal,
+    key: str,
+    *,
+    version: int | None = None,
+    business_key: str | None = None,
+    variables: dict[str, Any] | None = None,
+) -> Step:
     try:
         with rt.db.transaction() as conn:
             row = _definition(conn, key, version)
@@ -34,8 +43,15 @@ def start(rt: Runtime, actor: Principal, key: str, *, version: int | None = None
         raise _duplicate(key, business_key) from None
 
 
-def start_in(rt: Runtime, conn: Connection, actor: Principal, definition: LoadedDefinition,
-             business_key: str | None, variables: dict[str, Any], before: Callable[[Step], None] | None = None) -> Step:
+def start_in(
+    rt: Runtime,
+    conn: Connection,
+    actor: Principal,
+    definition: LoadedDefinition,
+    business_key: str | None,
+    variables: dict[str, Any],
+    before: Callable[[Step], None] | None = None,
+) -> Step:
     """Starts an instance inside the caller's transaction (the API's, or the scheduler's
     together with its claim on a start occurrence)."""
     if business_key is not None and business_key_taken(conn, definition.key, business_key):
@@ -43,10 +59,15 @@ def start_in(rt: Runtime, conn: Connection, actor: Principal, definition: Loaded
     with new_instance(rt, conn, definition, actor, business_key, variables) as step:
         if before is not None:
             before(step)
-        step.record("instance.started", data={"definition": definition.key,
-                                              "version": definition.version,
-                                              "business_key": business_key,
-                                              "variables": step.instance.variables})
+        step.record(
+            "instance.started",
+            data={
+                "definition": definition.key,
+                "version": definition.version,
+                "business_key": business_key,
+                "variables": step.instance.variables,
+            },
+        )
         step.advance()
     return step
 
@@ -56,24 +77,31 @@ def business_key_taken(conn: Connection, key: str, business_key: str) -> bool:
 
 
 def _duplicate(key: str, business_key: str | None) -> Conflict:
-    return Conflict(f"business key {business_key!r} is taken for {key}",
-                    code="duplicate_business_key")
+    return Conflict(f"business key {business_key!r} is taken for {key}", code="duplicate_business_key")
 
 
-_LATEST = (select(Definition.id, Definition.version).where(Definition.key == bindparam("key"))
-           .order_by(Definition.version.desc()).limit(1))
+_LATEST = (
+    select(Definition.id, Definition.version)
+    .where(Definition.key == bindparam("key"))
+    .order_by(Definition.version.desc())
+    .limit(1)
+)
 _VERSION = select(Definition.id, Definition.version).where(
-    Definition.key == bindparam("key"), Definition.version == bindparam("version"))
-_TAKEN = select(Instance.id).where(Instance.definition_key == bindparam("key"),
-                                   Instance.business_key == bindparam("business_key"))
+    Definition.key == bindparam("key"), Definition.version == bindparam("version")
+)
+_TAKEN = select(Instance.id).where(
+    Instance.definition_key == bindparam("key"), Instance.business_key == bindparam("business_key")
+)
 
 
 def _definition(conn: Connection, key: str, version: int | None) -> Row[str, int]:
     query = _VERSION if version else _LATEST
     row = conn.execute(query, {"key": key, "version": version} if version else {"key": key}).first()
     if row is None:
-        raise NotFound(f"definition {key}" + (f" version {version}" if version else "") + " not found",
-                       code="definition_not_found")
+        raise NotFound(
+            f"definition {key}" + (f" version {version}" if version else "") + " not found",
+            code="definition_not_found",
+        )
     return row
 
 
@@ -115,8 +143,7 @@ def complete(rt: Runtime, actor: Principal, task_id: str, data: dict[str, Any]) 
             raise Conflict("task is no longer ready", code="task_not_ready")
         task.assignee = task.assignee or actor.username
         task.state, task.completed_by, task.completed_at = "completed", actor.username, step.now
-        step.record("task.completed", element=task.element_id, task_id=task_id,
-                    data={"data": cleaned})
+        step.record("task.completed", element=task.element_id, task_id=task_id, data={"data": cleaned})
         if decision is not None:
             step.record("approval.decided", element=task.element_id, task_id=task_id, data=decision)
         if deferred:

@@ -17,6 +17,7 @@ ready). A stage that collects an output item fails the merge of a copy that lack
 copy is deferred only when its completion carries the item; otherwise it takes the full path
 and fails, as in SpiffWorkflow, at its own completion. Which units those are is read from the
 spec once per version (definitions/deferrable.py); recording and replaying them is here."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

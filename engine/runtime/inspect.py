@@ -1,5 +1,6 @@
 """Where an instance stands, element by element, for its diagram: read from its workflow state
 without locking (a view, not a step)."""
+
 from __future__ import annotations
 
 from SpiffWorkflow.util.task import TaskState

@@ -1,10 +1,11 @@
 """Administrators' commands on a whole instance: cancel, suspend, resume, and retry after an
 incident (optionally onto a newer version of its definition, once the fault is fixed there)."""
+
 from __future__ import annotations
 
-from sqlalchemy import select
 from SpiffWorkflow.bpmn.util.diff import WorkflowDiff, diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 
 from ..errors import Conflict, NotFound
 from ..persistence.models import Definition
@@ -52,25 +53,34 @@ def retry(rt: Runtime, actor: Principal, instance_id: str, version: int | None =
             _migrate(step, version)
         failed = step.workflow.get_tasks(state=TaskState.ERROR)
         step.instance.status, step.instance.error = "running", None
-        step.record("instance.retried", data={"version": step.instance.version,
-                                              "tasks": [t.task_spec.bpmn_id for t in failed]})
+        step.record(
+            "instance.retried",
+            data={"version": step.instance.version, "tasks": [t.task_spec.bpmn_id for t in failed]},
+        )
         for task in failed:
             step.workflow.reset_from_task_id(task.id)
         step.advance()
 
 
 def _migrate(step: Step, version: int) -> None:
-    row = step.conn.execute(select(Definition.id, Definition.version).where(
-        Definition.key == step.instance.definition_key, Definition.version == version)).first()
+    row = step.conn.execute(
+        select(Definition.id, Definition.version).where(
+            Definition.key == step.instance.definition_key, Definition.version == version
+        )
+    ).first()
     if row is None:
-        raise NotFound(f"version {version} of {step.instance.definition_key} not found",
-                       code="definition_not_found")
+        raise NotFound(
+            f"version {version} of {step.instance.definition_key} not found", code="definition_not_found"
+        )
     target = step.rt.definitions.get(step.conn, row.id)
     registry = step.rt.serializer.registry
     diff, sp_diffs = diff_workflow(registry, step.workflow, target.spec, target.subprocess_specs)
     if not _movable(diff) or not all(d is not None and _movable(d) for d in sp_diffs.values()):
-        raise Conflict(f"the instance cannot move to version {version}: elements it stands on "
-                       "were removed or changed type", code="migration_impossible")
+        raise Conflict(
+            f"the instance cannot move to version {version}: elements it stands on "
+            "were removed or changed type",
+            code="migration_impossible",
+        )
     migrate_workflow(diff, step.workflow, target.spec)
     step.workflow.subprocess_specs = target.subprocess_specs
     for sp_id, sp_diff in sp_diffs.items():

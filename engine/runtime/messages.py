@@ -1,19 +1,21 @@
 """Messages from outside: correlated by name, and by business key or correlation keys, to the
 instances the waiting-message projection says are waiting for them; or, when nobody waits yet
 and a ttl was asked for, kept (`buffered_messages`) until a catcher comes or the ttl runs out."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Row, delete, exists, insert, or_, select
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as AnyMessage
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as AnyMessage
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessage
+from SpiffWorkflow.exceptions import WorkflowException
+
 # The spiff dialect's class: event definitions only match their own class.
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
-from SpiffWorkflow.exceptions import WorkflowException
+from sqlalchemy import Row, delete, exists, insert, or_, select
 
 from ..clock import parse_duration
 from ..errors import Conflict, Forbidden
@@ -27,15 +29,26 @@ INTEGRATION_GROUP = "integration"
 buffered = BufferedMessage.__table__
 
 
-def correlate(rt: Runtime, actor: Principal, name: str, *, business_key: str | None = None,
-              correlation: dict[str, Any] | None = None, payload: dict[str, Any] | None = None,
-              ttl: str | None = None) -> tuple[int, bool]:
+def correlate(
+    rt: Runtime,
+    actor: Principal,
+    name: str,
+    *,
+    business_key: str | None = None,
+    correlation: dict[str, Any] | None = None,
+    payload: dict[str, Any] | None = None,
+    ttl: str | None = None,
+) -> tuple[int, bool]:
     """→ (how many instances caught it, whether it was kept for a later catcher)."""
     if not actor.is_admin and INTEGRATION_GROUP not in actor.groups:
         raise Forbidden("only the integration group may post messages", code="not_integration")
     keep_for = parse_duration(ttl) if ttl else None
-    message = {"name": name, "business_key": business_key, "correlation": correlation or {},
-               "payload": payload or {}}
+    message = {
+        "name": name,
+        "business_key": business_key,
+        "correlation": correlation or {},
+        "payload": payload or {},
+    }
     delivered = deliver(rt, actor, message)
     if delivered or keep_for is None:
         return delivered, False
@@ -68,10 +81,19 @@ def deliver(rt: Runtime, actor: Principal, message: dict[str, Any], *, buffered_
 def buffer(rt: Runtime, message: dict[str, Any], keep_for: timedelta, *, source: str) -> int:
     now = rt.clock.now()
     with rt.db.transaction() as conn:
-        buffered_id: int = conn.execute(insert(buffered).values(
-            name=message["name"], business_key=message["business_key"],
-            correlation=message["correlation"], payload=message["payload"], source=source,
-            created_at=now, expires_at=now + keep_for).returning(buffered.c.id)).scalar_one()
+        buffered_id: int = conn.execute(
+            insert(buffered)
+            .values(
+                name=message["name"],
+                business_key=message["business_key"],
+                correlation=message["correlation"],
+                payload=message["payload"],
+                source=source,
+                created_at=now,
+                expires_at=now + keep_for,
+            )
+            .returning(buffered.c.id)
+        ).scalar_one()
         return buffered_id
 
 
@@ -84,16 +106,22 @@ def deliver_buffered(rt: Runtime, actor: Principal) -> int:
         with rt.db.transaction() as conn:
             conn.execute(delete(buffered).where(buffered.c.expires_at <= now))
     waits = MessageWait.__table__
-    someone_waits = exists().where(waits.c.message_name == buffered.c.name, or_(
-        buffered.c.business_key.is_(None), waits.c.business_key == buffered.c.business_key))
+    someone_waits = exists().where(
+        waits.c.message_name == buffered.c.name,
+        or_(buffered.c.business_key.is_(None), waits.c.business_key == buffered.c.business_key),
+    )
     with rt.db.connect() as conn:
         rows = conn.execute(select(buffered).where(someone_waits).order_by(buffered.c.id).limit(100)).all()
     return sum(deliver(rt, actor, _message(row), buffered_id=row.id) for row in rows)
 
 
 def _message(row: Row[Any]) -> dict[str, Any]:
-    return {"name": row.name, "business_key": row.business_key, "correlation": row.correlation or {},
-            "payload": row.payload or {}}
+    return {
+        "name": row.name,
+        "business_key": row.business_key,
+        "correlation": row.correlation or {},
+        "payload": row.payload or {},
+    }
 
 
 class _NotCaught(Exception):
@@ -115,7 +143,8 @@ def _events(workflow: BpmnWorkflow, message: dict[str, Any]) -> list[BpmnEvent]:
                     payload = {"payload": payload, "result_var": each.result_var}
                 events[type(each)] = BpmnEvent(type(each)(message["name"]), payload, message["correlation"])
     return list(events.values()) or [
-        BpmnEvent(MessageEventDefinition(message["name"]), message["payload"], message["correlation"])]
+        BpmnEvent(MessageEventDefinition(message["name"]), message["payload"], message["correlation"])
+    ]
 
 
 def _catch(step: Step, event: BpmnEvent) -> bool:
@@ -136,8 +165,11 @@ def _catch(step: Step, event: BpmnEvent) -> bool:
 
 
 def _waiting(rt: Runtime, name: str, business_key: str | None) -> list[str]:
-    query = (select(MessageWait.instance_id).join(Instance, Instance.id == MessageWait.instance_id)
-             .where(MessageWait.message_name == name, Instance.status == "running"))
+    query = (
+        select(MessageWait.instance_id)
+        .join(Instance, Instance.id == MessageWait.instance_id)
+        .where(MessageWait.message_name == name, Instance.status == "running")
+    )
     if business_key is not None:
         query = query.where(MessageWait.business_key == business_key)
     with rt.db.read() as session:

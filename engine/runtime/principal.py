@@ -1,4 +1,5 @@
 """Who is asking: the runtime decides with this, never with an HTTP request."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

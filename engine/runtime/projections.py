@@ -1,5 +1,6 @@
 """Projections: the human tasks and waiting messages of an instance, rewritten from its workflow
 in the step's transaction, so readers answer from indexed rows and never load a workflow."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -28,8 +29,11 @@ def refresh(step: Step, *, new: bool = False) -> None:
 
 
 def ready_human_tasks(workflow: BpmnWorkflow) -> dict[str, SpiffTask]:
-    return {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY)
-            if task_properties.is_human(t.task_spec)}
+    return {
+        str(t.id): t
+        for t in workflow.get_tasks(state=TaskState.READY)
+        if task_properties.is_human(t.task_spec)
+    }
 
 
 def refresh_tasks(step: Step, new: bool) -> None:
@@ -42,17 +46,29 @@ def refresh_tasks(step: Step, new: bool) -> None:
     closing = listed - ready.keys()
     store.close_tasks(step.conn, closing, "cancelled")
     timer_rows.remove_task_due_dates(step.conn, closing)
-    opening = [record for record in (_task_record(step, ready[task_id])
-                                     for task_id in sorted(ready.keys() - listed)) if record]
+    opening = [
+        record
+        for record in (_task_record(step, ready[task_id]) for task_id in sorted(ready.keys() - listed))
+        if record
+    ]
     store.open_tasks(step.conn, opening, reopened={r.id for r in opening if r.id in rows})
     timer_projection.add_due_dates(step, opening)
     for record in opening:
         step.opened.append(record)
-        step.record("task.created", actor="system", element=record.element_id, task_id=record.id,
-                    data={"name": record.name, "lane": record.lane,
-                          "candidate_groups": record.candidate_groups,
-                          "candidate_users": record.candidate_users, "form_key": record.form_key,
-                          "due_at": record.due_at.isoformat() if record.due_at else None})
+        step.record(
+            "task.created",
+            actor="system",
+            element=record.element_id,
+            task_id=record.id,
+            data={
+                "name": record.name,
+                "lane": record.lane,
+                "candidate_groups": record.candidate_groups,
+                "candidate_users": record.candidate_users,
+                "form_key": record.form_key,
+                "due_at": record.due_at.isoformat() if record.due_at else None,
+            },
+        )
 
 
 def _task_record(step: Step, spiff_task: SpiffTask) -> TaskRecord | None:
@@ -67,13 +83,25 @@ def _task_record(step: Step, spiff_task: SpiffTask) -> TaskRecord | None:
         step.incident(exc, spiff_task)
         return None
     return TaskRecord(
-        id=str(spiff_task.id), instance_id=step.instance.id, element_id=spec.bpmn_id,
-        name=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, candidate_groups=groups,
-        candidate_users=users, excluded_groups=excluded, assignee=None, due_at=due_at,
+        id=str(spiff_task.id),
+        instance_id=step.instance.id,
+        element_id=spec.bpmn_id,
+        name=spec.bpmn_name or spec.bpmn_id,
+        lane=spec.lane,
+        candidate_groups=groups,
+        candidate_users=users,
+        excluded_groups=excluded,
+        assignee=None,
+        due_at=due_at,
         form_key=task_properties.form_key(spec),
-        state="ready", data=_input_data(spiff_task), result=None, deferred_seq=None,
+        state="ready",
+        data=_input_data(spiff_task),
+        result=None,
+        deferred_seq=None,
         created_at=step.now,
-        completed_at=None, completed_by=None)
+        completed_at=None,
+        completed_by=None,
+    )
 
 
 def _input_data(spiff_task: SpiffTask) -> dict[str, Any]:
@@ -91,11 +119,15 @@ def _input_data(spiff_task: SpiffTask) -> dict[str, Any]:
 def refresh_messages(step: Step, new: bool) -> None:
     waiting: set[str] = set()
     if step.instance.status in ("running", "suspended", "error"):
-        waiting = {event.name for event in step.workflow.waiting_events()
-                   if "Message" in event.event_type and event.name}
+        waiting = {
+            event.name
+            for event in step.workflow.waiting_events()
+            if "Message" in event.event_type and event.name
+        }
     if not step.definition.catches_messages:
         return  # nothing in this definition ever waits for a message
     known = set() if new else store.waiting_messages(step.conn, step.instance.id)
     if waiting != known:
-        store.set_waiting_messages(step.conn, step.instance.id, step.instance.business_key,
-                                   known - waiting, waiting - known)
+        store.set_waiting_messages(
+            step.conn, step.instance.id, step.instance.business_key, known - waiting, waiting - known
+        )

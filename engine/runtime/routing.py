@@ -2,6 +2,7 @@
 `candidateUsers` property, an expression over the task's data, narrows it for one copy of a
 multi-instance task and then replaces the lane's group. What candidates (and anyone else) may see
 or do is decided in access.py alone."""
+
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -10,7 +11,9 @@ from SpiffWorkflow.task import Task as SpiffTask
 from ..definitions import task_properties
 
 
-def candidates(spiff_task: SpiffTask, script_engine: PythonScriptEngine) -> tuple[list[str], list[str], list[str]]:
+def candidates(
+    spiff_task: SpiffTask, script_engine: PythonScriptEngine
+) -> tuple[list[str], list[str], list[str]]:
     """(candidate groups, candidate users, excluded groups). An `excludeGroups` property names
     groups whose members may not do this copy (recusal: nobody checks their own prefecture)."""
     spec = spiff_task.task_spec
@@ -23,7 +26,9 @@ def candidates(spiff_task: SpiffTask, script_engine: PythonScriptEngine) -> tupl
     return groups, users or [], excluded or []
 
 
-def _evaluate(spiff_task: SpiffTask, script_engine: PythonScriptEngine, expression: str | None) -> list[str] | None:
+def _evaluate(
+    spiff_task: SpiffTask, script_engine: PythonScriptEngine, expression: str | None
+) -> list[str] | None:
     if not expression:
         return None
     value = script_engine.evaluate(spiff_task, expression)
@@ -32,4 +37,3 @@ def _evaluate(spiff_task: SpiffTask, script_engine: PythonScriptEngine, expressi
     if isinstance(value, str):
         return [value]
     return [str(v) for v in value]
-

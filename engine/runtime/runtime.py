@@ -1,20 +1,22 @@
 """The runtime's parts, wired once per process: database, clock, serializer, spec cache and the
 sandboxed script engine. Flask, the CLI and the scheduler each hold one; nothing is global."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
-from zoneinfo import ZoneInfo
-
 from ..clock import Clock, ControlledClock, SystemClock, parse_instant
 from ..config import Settings
-from ..extensions import Extension, Extensions, load as load_extensions
 from ..definitions.cache import DefinitionCache
 from ..definitions.sandbox.scripts import make_script_engine
 from ..definitions.serializer import StateSerializer
+from ..extensions import Extension, Extensions
+from ..extensions import load as load_extensions
 from ..persistence.clock_row import DatabaseClockStorage
 from ..persistence.db import Database
 from .budget import bound_cardinality
@@ -38,21 +40,34 @@ class Runtime:
     before_save: Callable[[], None] | None = field(default=None)
 
     @classmethod
-    def create(cls, settings: Settings, *, clock: Clock | None = None,
-               db: Database | None = None,
-               extensions: Iterable[Extension] | None = None) -> "Runtime":
+    def create(
+        cls,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        db: Database | None = None,
+        extensions: Iterable[Extension] | None = None,
+    ) -> Runtime:
         """`extensions` None: those `settings.extensions` selects among the installed ones."""
         db = db or Database(settings.database_url)
         clock = clock or _clock(settings, db)
         serializer = StateSerializer()
         chosen = Extensions(load_extensions(settings) if extensions is None else extensions, settings)
         helpers: dict[str, Any] = {}
-        engine = make_script_engine(clock.now, helpers, zone=clock.zone,
-                                    time_limit=settings.script_time_limit)
+        engine = make_script_engine(
+            clock.now, helpers, zone=clock.zone, time_limit=settings.script_time_limit
+        )
         bound_cardinality(engine, settings.step_task_limit)
-        rt = cls(settings=settings, db=db, clock=clock,
-                 serializer=serializer, definitions=DefinitionCache(serializer),
-                 script_engine=engine, wall=SystemClock(settings.timezone), extensions=chosen)
+        rt = cls(
+            settings=settings,
+            db=db,
+            clock=clock,
+            serializer=serializer,
+            definitions=DefinitionCache(serializer),
+            script_engine=engine,
+            wall=SystemClock(settings.timezone),
+            extensions=chosen,
+        )
         # Helpers are given the runtime they serve, so they exist only once it does.
         _add_script_names(engine, chosen.script_helpers(rt))
         return rt

@@ -7,6 +7,7 @@
 
 Then the extensions' task hooks (engine/extensions.py) read the properties they own, in the
 same step and transaction."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -23,20 +24,24 @@ if TYPE_CHECKING:  # unit_of_work imports this module
 DECISIONS = ("approve", "return")
 
 
-def approval(definition: LoadedDefinition, element_id: str,
-             data: dict[str, Any]) -> dict[str, Any] | None:
+def approval(definition: LoadedDefinition, element_id: str, data: dict[str, Any]) -> dict[str, Any] | None:
     """The gate decision in a completion, checked; None for a task that is no gate."""
     if "approval" not in definition.properties.get(element_id, {}):
         return None
     decision, comment = data.get("decision"), str(data.get("comment") or "").strip()
     if decision not in DECISIONS:
-        raise Invalid("a gate is approved or returned", code="invalid_form_data",
-                      details={"decision": ["须为同意或退回 / must be approve or return"]})
+        raise Invalid(
+            "a gate is approved or returned",
+            code="invalid_form_data",
+            details={"decision": ["须为同意或退回 / must be approve or return"]},
+        )
     if decision == "return" and not comment:
-        raise Invalid("a return needs a comment", code="invalid_form_data",
-                      details={"comment": ["退回时必须填写意见 / a comment is required on return"]})
-    return {"decision": decision, "comment": comment,
-            "gate": definition.properties[element_id]["approval"]}
+        raise Invalid(
+            "a return needs a comment",
+            code="invalid_form_data",
+            details={"comment": ["退回时必须填写意见 / a comment is required on return"]},
+        )
+    return {"decision": decision, "comment": comment, "gate": definition.properties[element_id]["approval"]}
 
 
 def after_run(step: Step, task: SpiffTask) -> None:

@@ -1,9 +1,11 @@
 """The timers an instance waits on, projected into the `timers` table in the step that makes
 them wait, with the due time SpiffWorkflow fixed for them; and task due dates."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
@@ -30,8 +32,14 @@ def refresh(step: Step, new: bool) -> None:
     for task_id, (row_id, due) in known.items():
         if task_id in waiting and waiting[task_id][1] != due:
             timer_rows.move(step.conn, row_id, waiting[task_id][1])
-    timer_rows.add(step.conn, [_row(step, "timer", task_id, element, due)
-                               for task_id, (element, due) in waiting.items() if task_id not in known])
+    timer_rows.add(
+        step.conn,
+        [
+            _row(step, "timer", task_id, element, due)
+            for task_id, (element, due) in waiting.items()
+            if task_id not in known
+        ],
+    )
 
 
 def _waiting_timers(workflow: BpmnWorkflow) -> dict[str, tuple[str, datetime]]:
@@ -46,9 +54,16 @@ def _waiting_timers(workflow: BpmnWorkflow) -> dict[str, tuple[str, datetime]]:
 
 
 def _row(step: Step, kind: str, task_id: str, element: str, due: datetime) -> dict[str, Any]:
-    return {"kind": kind, "definition_id": step.definition.id, "definition_key": step.definition.key,
-            "version": step.definition.version, "instance_id": step.instance.id,
-            "task_id": task_id, "element_id": element, "due_at": due}
+    return {
+        "kind": kind,
+        "definition_id": step.definition.id,
+        "definition_key": step.definition.key,
+        "version": step.definition.version,
+        "instance_id": step.instance.id,
+        "task_id": task_id,
+        "element_id": element,
+        "due_at": due,
+    }
 
 
 def due_date(step: Step, spiff_task: SpiffTask) -> datetime | None:
@@ -64,5 +79,6 @@ def due_date(step: Step, spiff_task: SpiffTask) -> datetime | None:
 
 
 def add_due_dates(step: Step, records: Iterable[TaskRecord]) -> None:
-    timer_rows.add(step.conn, [_row(step, "due", r.id, r.element_id, r.due_at)
-                               for r in records if r.due_at is not None])
+    timer_rows.add(
+        step.conn, [_row(step, "due", r.id, r.element_id, r.due_at) for r in records if r.due_at is not None]
+    )

@@ -1,24 +1,25 @@
 """The one path for every change of state (DESIGN.md): lock the instance, load its workflow,
 let the command act, then save the state, refresh the projections and append audit and outbox
 rows, all in one transaction. If anything raises before the commit, nothing of it remains."""
+
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
-from sqlalchemy import Connection
-from sqlalchemy.exc import SQLAlchemyError
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
-from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
-from SpiffWorkflow.task import Task
-from SpiffWorkflow.util.task import TaskState
-
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import EscalationEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..definitions.cache import LoadedDefinition
 from ..definitions.timers import TIMER_DEFINITIONS, KaopingCycle
@@ -32,6 +33,7 @@ from .jsonable import jsonable
 from .principal import Principal
 from .runtime import Runtime
 from .variables import instance_variables
+
 
 def _fire_start_timers(workflow: BpmnWorkflow) -> None:
     """A start event with a timer waits for nothing once an instance exists: the scheduler (or
@@ -58,9 +60,15 @@ NOT_INCIDENTS = (KaopingError, SQLAlchemyError)
 class Step:
     """What a command works with while it holds the instance."""
 
-    def __init__(self, rt: Runtime, conn: Connection, instance: InstanceRecord,
-                 definition: LoadedDefinition, actor: Principal,
-                 workflow: BpmnWorkflow | None = None):
+    def __init__(
+        self,
+        rt: Runtime,
+        conn: Connection,
+        instance: InstanceRecord,
+        definition: LoadedDefinition,
+        actor: Principal,
+        workflow: BpmnWorkflow | None = None,
+    ):
         self.rt, self.conn, self.instance = rt, conn, instance
         self.definition, self.actor = definition, actor
         self._workflow = workflow
@@ -81,7 +89,8 @@ class Step:
         if self._workflow is None:
             state, version = store.load_state(self.conn, self.instance.id)
             workflow = self.rt.serializer.workflow_from_text(
-                state, version, self.definition.spec, self.definition.subprocess_specs)
+                state, version, self.definition.spec, self.definition.subprocess_specs
+            )
             workflow.script_engine = self.rt.script_engine
             self._workflow = workflow
             if self.instance.deferred_count:
@@ -93,11 +102,24 @@ class Step:
                     self.incident(exc)
         return self._workflow
 
-    def record(self, type: str, *, actor: str | None = None, element: str | None = None,
-               task_id: str | None = None, data: dict[str, Any] | None = None) -> None:
-        self.journal.record(instance_id=self.instance.id, at=self.now, type=type,
-                            actor=actor or self.actor.username, element=element,
-                            task_id=task_id, data=data)
+    def record(
+        self,
+        type: str,
+        *,
+        actor: str | None = None,
+        element: str | None = None,
+        task_id: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        self.journal.record(
+            instance_id=self.instance.id,
+            at=self.now,
+            type=type,
+            actor=actor or self.actor.username,
+            element=element,
+            task_id=task_id,
+            data=data,
+        )
 
     def require_status(self, *allowed: str) -> None:
         _require_status(self.instance, allowed)
@@ -114,8 +136,7 @@ class Step:
             self._running = task
             if action is not None:
                 action()
-            self.workflow.do_engine_steps(will_complete_task=self._charge,
-                                          did_complete_task=self._observe)
+            self.workflow.do_engine_steps(will_complete_task=self._charge, did_complete_task=self._observe)
         except NOT_INCIDENTS:
             raise
         except Exception as exc:  # noqa: BLE001 - whatever the library raises
@@ -131,24 +152,38 @@ class Step:
         if isinstance(definition, EscalationEventDefinition) and isinstance(task.task_spec, ThrowingEvent):
             # DOMAIN.md: the deadline escalates whatever is still open.
             still_open = [t.task_spec.bpmn_id for t in projections.ready_human_tasks(self.workflow).values()]
-            self.record("deadline.escalated", actor="system", element=task.task_spec.bpmn_id,
-                        task_id=str(task.id), data={"code": definition.code, "open": still_open})
+            self.record(
+                "deadline.escalated",
+                actor="system",
+                element=task.task_spec.bpmn_id,
+                task_id=str(task.id),
+                data={"code": definition.code, "open": still_open},
+            )
         elif isinstance(task.task_spec, (ExclusiveGateway, InclusiveGateway)):
-            taken = [child.task_spec.bpmn_id for child in task.children
-                     if not child.has_state(TaskState.CANCELLED)]
-            self.record("gateway.decided", actor="system", element=task.task_spec.bpmn_id,
-                        task_id=str(task.id), data={"taken": taken})
+            taken = [
+                child.task_spec.bpmn_id for child in task.children if not child.has_state(TaskState.CANCELLED)
+            ]
+            self.record(
+                "gateway.decided",
+                actor="system",
+                element=task.task_spec.bpmn_id,
+                task_id=str(task.id),
+                data={"taken": taken},
+            )
 
     def incident(self, exc: Exception, task: Task | None = None) -> None:
         task = task or getattr(exc, "task", None) or _task_in(exc)
         element = task.task_spec.bpmn_id if task is not None else None
         message = str(exc.args[0]) if exc.args else type(exc).__name__
         self.instance.status = "error"
-        self.instance.error = {"element": element, "message": message,
-                               "type": type(exc).__name__}
-        self.record("instance.error", actor="system", element=element,
-                    task_id=str(task.id) if task is not None else None,
-                    data={"message": message})
+        self.instance.error = {"element": element, "message": message, "type": type(exc).__name__}
+        self.record(
+            "instance.error",
+            actor="system",
+            element=element,
+            task_id=str(task.id) if task is not None else None,
+            data={"message": message},
+        )
 
     def save(self, *, new: bool = False) -> None:
         if self.rt.before_save is not None:
@@ -198,8 +233,14 @@ class Busy(Exception):
 
 
 @contextmanager
-def on_instance(rt: Runtime, instance_id: str | Callable[[Connection], str], actor: Principal,
-                *, allow: tuple[str, ...] = ("running",), wait: bool = True) -> Iterator[Step]:
+def on_instance(
+    rt: Runtime,
+    instance_id: str | Callable[[Connection], str],
+    actor: Principal,
+    *,
+    allow: tuple[str, ...] = ("running",),
+    wait: bool = True,
+) -> Iterator[Step]:
     """`instance_id` may be a function that finds it inside the transaction (a task's
     instance), so the lookup costs no transaction of its own."""
     with rt.db.transaction() as conn:
@@ -217,19 +258,35 @@ def on_instance(rt: Runtime, instance_id: str | Callable[[Connection], str], act
 
 
 @contextmanager
-def new_instance(rt: Runtime, conn: Connection, definition: LoadedDefinition, actor: Principal,
-                 business_key: str | None, variables: dict[str, Any]) -> Iterator[Step]:
+def new_instance(
+    rt: Runtime,
+    conn: Connection,
+    definition: LoadedDefinition,
+    actor: Principal,
+    business_key: str | None,
+    variables: dict[str, Any],
+) -> Iterator[Step]:
     """A start is a step too, on an instance that exists from this transaction on."""
     now = rt.clock.now()
-    workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs,
-                            script_engine=rt.script_engine)
+    workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=rt.script_engine)
     root = workflow.get_next_task(state=TaskState.READY)
     root.data.update(variables)
     instance = InstanceRecord(
-        id=uuid.uuid4().hex, definition_id=definition.id, definition_key=definition.key,
-        version=definition.version, business_key=business_key, status="running",
-        variables=jsonable(variables), error=None, started_by=actor.username, lock_version=1,
-        deferred_count=0, created_at=now, updated_at=now, ended_at=None)
+        id=uuid.uuid4().hex,
+        definition_id=definition.id,
+        definition_key=definition.key,
+        version=definition.version,
+        business_key=business_key,
+        status="running",
+        variables=jsonable(variables),
+        error=None,
+        started_by=actor.username,
+        lock_version=1,
+        deferred_count=0,
+        created_at=now,
+        updated_at=now,
+        ended_at=None,
+    )
     step = Step(rt, conn, instance, definition, actor, workflow)
     try:
         root.run()  # reaches the start events and no further: nothing of the process has run yet

@@ -7,6 +7,7 @@ handler after a transaction's cancel or error boundary event, leaves nothing the
 such a path set is not part of the final data. Data objects are never task data: SpiffWorkflow
 keeps the process's own under `workflow.data["data_objects"]`, and they show under that key
 throughout (a sub-process's own data objects stay inside it, as its task data does)."""
+
 from __future__ import annotations
 
 from typing import Any

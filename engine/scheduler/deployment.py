@@ -1,9 +1,10 @@
 """Deploying, as every caller does it (API, CLI, shipped processes): validate and store the
 versions, and in the same transaction replace the timer start schedule of each new version.
 A scheduler operation, since a version's timer starts are due from the moment it is stored."""
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..definitions.deploy import Deployed, deploy
 from ..runtime.runtime import Runtime
@@ -15,8 +16,14 @@ SUFFIXES = (".bpmn", ".dmn")
 
 def deploy_files(rt: Runtime, files: Sequence[tuple[str | None, bytes]], actor: str) -> list[Deployed]:
     with rt.db.write() as session:
-        deployed = deploy(session, files, actor=actor, now=rt.clock.now(),
-                          forms_dir=rt.settings.forms_dir, serializer=rt.serializer)
+        deployed = deploy(
+            session,
+            files,
+            actor=actor,
+            now=rt.clock.now(),
+            forms_dir=rt.settings.forms_dir,
+            serializer=rt.serializer,
+        )
         for item in deployed:
             if item.created:
                 starts.schedule(rt, session.connection(), item.definition.id)
@@ -31,5 +38,7 @@ def deploy_shipped(rt: Runtime) -> list[str]:
     if not any(p.suffix == ".bpmn" for p in files):
         return []
     deployed = deploy_files(rt, [(p.name, p.read_bytes()) for p in files], "system")
-    return [f"{'deployed' if d.created else 'unchanged'} {d.definition.key} "
-            f"version {d.definition.version}" for d in deployed]
+    return [
+        f"{'deployed' if d.created else 'unchanged'} {d.definition.key} version {d.definition.version}"
+        for d in deployed
+    ]

@@ -1,4 +1,5 @@
 """Passes over what is due, and moving the controlled clock through time."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,9 +8,9 @@ from typing import cast
 from ..clock import ControlledClock
 from ..errors import Conflict
 from ..persistence import timer_rows
-from ..runtime.runtime import Runtime
 from ..runtime.messages import deliver_buffered
 from ..runtime.principal import SCHEDULER
+from ..runtime.runtime import Runtime
 from .firing import fire
 
 BATCH = 100

@@ -1,6 +1,7 @@
 """The scheduler process: APScheduler ticks, each a drain of what is due. The record is our
 timer table, never APScheduler's memory (its jobs are only the ticks), so a restart loses
 nothing and a tick on start-up fires whatever fell due while everything was down."""
+
 from __future__ import annotations
 
 import logging
@@ -42,10 +43,24 @@ class SchedulerService:
             return 0
 
     def _job(self, scheduler) -> None:
-        scheduler.add_job(self.tick, "interval", seconds=self.interval, id="kaoping-due",
-                          coalesce=True, max_instances=1, misfire_grace_time=None)
-        scheduler.add_job(self.send_webhooks, "interval", seconds=self.interval, id="kaoping-webhooks",
-                          coalesce=True, max_instances=1, misfire_grace_time=None)
+        scheduler.add_job(
+            self.tick,
+            "interval",
+            seconds=self.interval,
+            id="kaoping-due",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
+        scheduler.add_job(
+            self.send_webhooks,
+            "interval",
+            seconds=self.interval,
+            id="kaoping-webhooks",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
 
     def start_background(self) -> None:
         self.tick()  # what fell due while we were down, before serving anything new

@@ -1,19 +1,29 @@
 """Timer start events: the next occurrence of each, kept as a `start` row in the timer table.
 A new version replaces the old version's schedule; occurrences before a deployment never fire;
 the next occurrence is scheduled in the transaction that starts the current one."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from sqlalchemy import Connection
 
 from ..definitions import task_properties
 from ..definitions.cache import LoadedDefinition
 from ..definitions.problems import DeployRejected, Problem
-from ..definitions.timers import (KaopingCycle, KaopingDuration, KaopingTimeDate, TIMER_DEFINITIONS,
-                                  cycle, duration, instant, occurrences_after, value_of)
+from ..definitions.timers import (
+    TIMER_DEFINITIONS,
+    KaopingCycle,
+    KaopingDuration,
+    KaopingTimeDate,
+    cycle,
+    duration,
+    instant,
+    occurrences_after,
+    value_of,
+)
 from ..persistence import timer_rows
 from ..runtime.runtime import Runtime
 
@@ -22,8 +32,11 @@ _JUST_BEFORE = timedelta(microseconds=1)
 
 def start_timers(definition: LoadedDefinition) -> dict[str, StartEvent]:
     """Timer start events of a loaded definition's top-level process, by element id."""
-    return {spec.bpmn_id: spec for spec in definition.spec.task_specs.values()
-            if isinstance(spec, StartEvent) and isinstance(spec.event_definition, TIMER_DEFINITIONS)}
+    return {
+        spec.bpmn_id: spec
+        for spec in definition.spec.task_specs.values()
+        if isinstance(spec, StartEvent) and isinstance(spec.event_definition, TIMER_DEFINITIONS)
+    }
 
 
 def next_occurrence(rt: Runtime, timer: Any, after: datetime, *, inclusive: bool) -> datetime | None:
@@ -56,9 +69,18 @@ def schedule(rt: Runtime, conn: Connection, definition_id: str) -> None:
     for element, spec in timers.items():
         due = _first_occurrence(rt, element, spec, now)
         if due is not None:
-            rows.append({"kind": "start", "definition_id": definition.id,
-                         "definition_key": definition.key, "version": definition.version,
-                         "instance_id": None, "task_id": None, "element_id": element, "due_at": due})
+            rows.append(
+                {
+                    "kind": "start",
+                    "definition_id": definition.id,
+                    "definition_key": definition.key,
+                    "version": definition.version,
+                    "instance_id": None,
+                    "task_id": None,
+                    "element_id": element,
+                    "due_at": due,
+                }
+            )
     timer_rows.add(conn, rows)
 
 
@@ -69,8 +91,9 @@ def _first_occurrence(rt: Runtime, element: str, spec: StartEvent, now: datetime
     try:
         return next_occurrence(rt, spec.event_definition, now, inclusive=True)
     except Exception as exc:  # noqa: BLE001 - a sandboxed expression may raise anything
-        raise DeployRejected([Problem(None, None, element,
-                                      f"timer start event cannot be scheduled: {exc}")]) from exc
+        raise DeployRejected(
+            [Problem(None, None, element, f"timer start event cannot be scheduled: {exc}")]
+        ) from exc
 
 
 def business_key(rt: Runtime, spec: StartEvent, occurrence: datetime) -> str | None:

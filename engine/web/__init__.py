@@ -1,5 +1,6 @@
 """The web page: sign-in, the inbox and its task forms, instances, definitions, and the pages
 extensions add; the browser libraries are served from node_modules by `vendor`."""
+
 from __future__ import annotations
 
 from flask import Flask

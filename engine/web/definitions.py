@@ -2,6 +2,7 @@
 the bpmn-js modeler (its XML beside it, for what the bare modeler does not edit, such as a
 timer's date) and its DMN tables in dmn-js; deploying from the page goes through the same API,
 and a refusal is shown at the element it names."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template

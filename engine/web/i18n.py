@@ -1,4 +1,5 @@
 """The page's words, Chinese first (these users read Chinese), English one click away."""
+
 from __future__ import annotations
 
 from flask import g, request

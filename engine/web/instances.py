@@ -1,6 +1,7 @@
 """Instances on the page: a filtered list (administrators), and one instance with its diagram
 marked (finished, active, waiting), its variables, its audit trail and, for administrators, the
 levers (cancel, suspend, resume, retry)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
@@ -13,8 +14,12 @@ from ..runtime import access, inspect, lifecycle
 from .pages import _signed_in
 
 blp = Blueprint("web_instances", __name__, template_folder="templates")
-LEVERS = {"cancel": lifecycle.cancel, "suspend": lifecycle.suspend, "resume": lifecycle.resume,
-          "retry": lifecycle.retry}
+LEVERS = {
+    "cancel": lifecycle.cancel,
+    "suspend": lifecycle.suspend,
+    "resume": lifecycle.resume,
+    "retry": lifecycle.retry,
+}
 
 
 def _admin():
@@ -37,9 +42,13 @@ def _readable(instance_id: str):
 def index():
     _admin()
     with runtime().db.read() as session:
-        page = queries.list_instances(session, definition=request.args.get("definition") or None,
-                                      status=request.args.get("status") or None,
-                                      business_key=request.args.get("business_key") or None, limit=200)
+        page = queries.list_instances(
+            session,
+            definition=request.args.get("definition") or None,
+            status=request.args.get("status") or None,
+            business_key=request.args.get("business_key") or None,
+            limit=200,
+        )
     return render_template("instances.html", instances=page.items, zone=runtime().clock.zone)
 
 
@@ -49,9 +58,14 @@ def show(instance_id):
     with runtime().db.read() as session:
         events = queries.list_events(session, instance_id, limit=1000).items
         tasks = access.open_tasks(session, me, instance_id)
-    return render_template("instance.html", instance=row, events=events, tasks=tasks,
-                           marks=inspect.element_states(runtime(), instance_id),
-                           zone=runtime().clock.zone)
+    return render_template(
+        "instance.html",
+        instance=row,
+        events=events,
+        tasks=tasks,
+        marks=inspect.element_states(runtime(), instance_id),
+        zone=runtime().clock.zone,
+    )
 
 
 @blp.route("/instances/<instance_id>/diagram.xml")

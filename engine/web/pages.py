@@ -1,19 +1,21 @@
 """The page (Chinese first): sign-in and the task inbox. Views only gather and render; every
 action goes through the same runtime commands as the API."""
+
 from __future__ import annotations
 
-from flask import (Blueprint, abort, g, make_response, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
 
 from ..api.context import page_principal, runtime
 from ..auth.users import user_for_password
 from ..errors import KaopingError, NotFound, Unauthorized
 from ..persistence import queries
 from ..runtime import access, commands, listings
-from . import i18n, session as web_session
+from . import i18n
+from . import session as web_session
 
-blp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
-                static_url_path="/static/web")
+blp = Blueprint(
+    "web", __name__, template_folder="templates", static_folder="static", static_url_path="/static/web"
+)
 
 
 @blp.before_app_request
@@ -53,12 +55,14 @@ def login():
     if request.method == "POST":
         try:
             with runtime().db.read() as session:
-                user = user_for_password(session, request.form.get("username", ""),
-                                         request.form.get("password", ""))
+                user = user_for_password(
+                    session, request.form.get("username", ""), request.form.get("password", "")
+                )
             web_session.sign_in(user.username)
             target = request.args.get("next") or ""
-            return redirect(target if target.startswith("/") and not target.startswith("//")
-                            else url_for("web.inbox"))
+            return redirect(
+                target if target.startswith("/") and not target.startswith("//") else url_for("web.inbox")
+            )
         except Unauthorized:
             error = i18n.t("wrong_credentials")
     return render_template("login.html", error=error), 401 if error else 200
@@ -78,8 +82,15 @@ def inbox():
         tasks = listings.list_tasks(session, me, limit=1000).items
     now = rt.clock.now()
     # Overdue first, then by due date, then the oldest: what needs doing first is on top.
-    tasks = sorted(tasks, key=lambda t: (not (t.due_at and t.due_at < now),
-                                         t.due_at is None, t.due_at or t.created_at, t.created_at))
+    tasks = sorted(
+        tasks,
+        key=lambda t: (
+            not (t.due_at and t.due_at < now),
+            t.due_at is None,
+            t.due_at or t.created_at,
+            t.created_at,
+        ),
+    )
     return render_template("inbox.html", tasks=tasks, now=now, zone=rt.clock.zone)
 
 

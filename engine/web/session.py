@@ -1,6 +1,7 @@
 """Signing in to the page: the same accounts as the API, a session cookie that is HttpOnly and
 SameSite, and CSRF protection from Flask-WTF for every form and every unsafe API call the page
 makes with its cookie."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,9 +20,12 @@ def init_sessions(app: Flask, settings) -> None:
     box_key = settings.secret_key or SecretBox.key_material(settings)
     app.config.update(
         SECRET_KEY=hashlib.sha256(b"kaoping-session:" + box_key.encode()).hexdigest(),
-        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.secure_cookies, WTF_CSRF_TIME_LIMIT=None,
-        WTF_CSRF_HEADERS=["X-CSRFToken"])
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_HEADERS=["X-CSRFToken"],
+    )
     csrf.init_app(app)
 
 

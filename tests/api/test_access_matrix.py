@@ -5,6 +5,7 @@ tables below (README, "Who may read what" and "Visibility").
 The cast works one named spot check (`named_check.bpmn`): the assessment team is its group,
 each copy names zhou.named as its reviewer, and the members of the checked prefecture are
 recused from it. The office starts the checks; the team works them."""
+
 from __future__ import annotations
 
 import re
@@ -102,21 +103,25 @@ def world(app, people):
         actor = people(name, groups=groups, admin=is_admin, password=f"pw-{role}")
         browser = app.test_client()
         login = browser.get("/login")
-        browser.post("/login", data={"username": name, "password": f"pw-{role}",
-                                     "csrf_token": _csrf(login.text)})
+        browser.post(
+            "/login", data={"username": name, "password": f"pw-{role}", "csrf_token": _csrf(login.text)}
+        )
         cast[role] = Person(actor, browser)
     api = {role: person.api for role, person in cast.items()}
     assert api["admin"].deploy("named_check.bpmn", "draft.json").status_code == 201
 
     def start(checks):
-        body = [{"label": label, "prefecture": prefecture, "reviewer": "zhou.named"}
-                for label, prefecture in checks]
+        body = [
+            {"label": label, "prefecture": prefecture, "reviewer": "zhou.named"}
+            for label, prefecture in checks
+        ]
         started = api["office"].start("named_check", variables={"checks": body})
         assert started.status_code == 201, started.json
         # zhou.named is named on every copy and in no prefecture: they see them all.
         return started.json["id"], {
             api["named"].get(f"/api/v1/tasks/{t['id']}").json["data"]["check"]["label"]: t["id"]
-            for t in api["named"].tasks(instance=started.json["id"])}
+            for t in api["named"].tasks(instance=started.json["id"])
+        }
 
     main, tasks = start([(label, prefecture) for label, (prefecture, _) in COPIES.items()])
     for label, (_, deed) in COPIES.items():
@@ -162,8 +167,9 @@ def test_acting_on_a_task_answers_as_the_rules_say(world):
         for label, rule in zip(COPIES, rules, strict=True):
             _, claim, complete = OUTCOMES[rule]
             task_id, where = tasks[label], (role, label)
-            assert _refusal(me.api.post(f"/api/v1/tasks/{task_id}/complete",
-                                        json={"data": {}})) == complete, where
+            assert (
+                _refusal(me.api.post(f"/api/v1/tasks/{task_id}/complete", json={"data": {}})) == complete
+            ), where
             claimed = me.api.post(f"/api/v1/tasks/{task_id}/claim")
             assert _refusal(claimed) == claim, where
             if claim[0] == 200:
@@ -187,8 +193,7 @@ def test_an_instance_is_read_exactly_by_those_it_is_listed_for(world):
         me = cast[role]
         ready = {t["id"]: t["instance_id"] for t in me.api.tasks()}
         # What lists an instance to a participant: their tasks in it, or having started it.
-        theirs = {t["instance_id"] for state in ("ready", "completed")
-                  for t in me.api.tasks(state=state)}
+        theirs = {t["instance_id"] for state in ("ready", "completed") for t in me.api.tasks(state=state)}
         if role == "office":
             theirs |= set(instances.values())
         listing = me.api.get("/api/v1/instances")
@@ -205,8 +210,9 @@ def test_an_instance_is_read_exactly_by_those_it_is_listed_for(world):
             assert shown.status_code == (200 if readable else 404), where
             assert me.api.get(f"/api/v1/instances/{instance_id}/events").status_code == shown.status_code
             assert me.page.get(f"/instances/{instance_id}").status_code == shown.status_code, where
-            assert (me.page.get(f"/instances/{instance_id}/diagram.xml").status_code
-                    == shown.status_code), where
+            assert me.page.get(f"/instances/{instance_id}/diagram.xml").status_code == shown.status_code, (
+                where
+            )
             if readable:  # the instance shows the caller no open task they could not look up
                 own = {t for t, i in ready.items() if i == instance_id}
                 assert {t["id"] for t in shown.json["active_tasks"]} == own, where
@@ -225,8 +231,7 @@ def test_the_levers_are_refused_alike_by_the_api_and_the_page(world):
         for instance_id in (*instances.values(), NOBODY):
             for lever in ("cancel", "suspend", "resume", "retry"):
                 api = me.api.post(f"/api/v1/instances/{instance_id}/{lever}")
-                page = me.page.post(f"/instances/{instance_id}/{lever}",
-                                    data={"csrf_token": me.csrf})
+                page = me.page.post(f"/instances/{instance_id}/{lever}", data={"csrf_token": me.csrf})
                 expected = (404, "instance_not_found") if instance_id == NOBODY else (403, "admin_only")
                 assert _refusal(api) == expected, (role, lever)
                 assert page.status_code == expected[0], (role, lever)
@@ -236,9 +241,13 @@ def test_the_levers_are_refused_alike_by_the_api_and_the_page(world):
 def test_a_claim_is_given_back_by_its_holder_or_taken_back_by_an_administrator(world):
     cast, tasks, _ = world
     held = tasks["claimed"]
-    refused = {"member": "claimed_by_other", "named": "claimed_by_other",
-               "recused": "claimed_by_other", "other": "claimed_by_other",
-               "stranger": "not_a_candidate"}
+    refused = {
+        "member": "claimed_by_other",
+        "named": "claimed_by_other",
+        "recused": "claimed_by_other",
+        "other": "claimed_by_other",
+        "stranger": "not_a_candidate",
+    }
     for role, code in refused.items():
         answer = cast[role].api.post(f"/api/v1/tasks/{held}/unclaim")
         assert _refusal(answer) == (403, code), role

@@ -1,6 +1,7 @@
 """A call activity that leads back to its own process would start copies of itself forever: such
 a deployment is refused, naming the cycle, whether the processes on it come in the same file or
 were deployed earlier. Nothing of a refused deployment is stored."""
+
 from __future__ import annotations
 
 import threading
@@ -31,8 +32,12 @@ def test_a_process_that_calls_itself_is_refused_at_deploy(rt, admin):
     assert response.status_code == 422, response.json
     assert response.json["error"]["code"] == "invalid_definition"
     [detail] = response.json["error"]["details"]
-    assert detail == {"file": "calls_itself.bpmn", "line": 6, "element": "calls_itself_calls_calls_itself",
-                      "message": "call activity cycle: calls_itself → calls_itself"}
+    assert detail == {
+        "file": "calls_itself.bpmn",
+        "line": 6,
+        "element": "calls_itself_calls_calls_itself",
+        "message": "call activity cycle: calls_itself → calls_itself",
+    }
     assert _count(rt) == 0
 
 

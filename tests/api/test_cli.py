@@ -1,4 +1,5 @@
 """The command line an operator uses: users, deployments and the audit export."""
+
 from __future__ import annotations
 
 import json
@@ -11,14 +12,16 @@ from ..conftest import FIXTURES, SECRET_KEY
 
 
 def _run(database_url, *args):
-    result = CliRunner().invoke(main, list(args), env={"KAOPING_DATABASE_URL": database_url,
-                                                       "KAOPING_SECRET_KEY": SECRET_KEY})
+    result = CliRunner().invoke(
+        main, list(args), env={"KAOPING_DATABASE_URL": database_url, "KAOPING_SECRET_KEY": SECRET_KEY}
+    )
     return result
 
 
 def test_users_deploy_and_audit_export(database_url, client):
-    created = _run(database_url, "users", "create", "li.office", "--group", "provincial_office",
-                   "--password", "pw-1")
+    created = _run(
+        database_url, "users", "create", "li.office", "--group", "provincial_office", "--password", "pw-1"
+    )
     assert created.exit_code == 0, created.output
     token = created.stdout.strip().splitlines()[-1]
     assert token.startswith("kp_")
@@ -36,16 +39,28 @@ def test_users_deploy_and_audit_export(database_url, client):
 
     from engine.app import create_app  # the server sees what the CLI wrote
     from engine.config import Settings
+
     app = create_app(Settings(database_url=database_url, scheduler=False))
     web = app.test_client()
-    started = web.post("/api/v1/instances", json={"definition": "review"},
-                       headers={"Authorization": f"Bearer {token}"})
+    started = web.post(
+        "/api/v1/instances", json={"definition": "review"}, headers={"Authorization": f"Bearer {token}"}
+    )
     assert started.status_code == 201, started.json
-    assert web.get("/api/v1/definitions", headers={"Authorization": f"Bearer {admin_token}"}).status_code == 200
+    assert (
+        web.get("/api/v1/definitions", headers={"Authorization": f"Bearer {admin_token}"}).status_code == 200
+    )
     app.extensions["kaoping"].db.dispose()
 
-    secret = _run(database_url, "inbound", "create", "third-party", "--message", "third_party.report",
-                  "--business-key-path", "$.business_key")
+    secret = _run(
+        database_url,
+        "inbound",
+        "create",
+        "third-party",
+        "--message",
+        "third_party.report",
+        "--business-key-path",
+        "$.business_key",
+    )
     assert secret.exit_code == 0 and secret.stdout.strip().splitlines()[-1].startswith("whsec_")
     assert _run(database_url, "inbound", "create", "third-party", "--message", "m").exit_code == 2
 

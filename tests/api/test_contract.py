@@ -1,5 +1,6 @@
 """Where the API once answered outside its contract: lists of things that do not exist, a
 completion without its body, and times in two zones for the same moment."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,11 @@ def _in_engine_zone(stamp: str | None) -> bool:
 
 
 def _is_envelope_404(response, code: str) -> bool:
-    return (response.status_code == 404 and response.json["error"]["code"] == code
-            and set(response.json["error"]) == {"code", "message", "details"})
+    return (
+        response.status_code == 404
+        and response.json["error"]["code"] == code
+        and set(response.json["error"]) == {"code", "message", "details"}
+    )
 
 
 def test_the_lists_of_something_unknown_are_404_not_empty(admin):
@@ -72,8 +76,9 @@ def test_every_time_in_every_answer_is_in_the_engines_zone(rt, database_url, adm
 
     fan_out(rt)
     deliveries = admin.get(f"/api/v1/webhooks/{hook.json['id']}/deliveries").json["items"]
-    assert deliveries and all(_in_engine_zone(d["created_at"]) and _in_engine_zone(d["next_attempt_at"])
-                              for d in deliveries)
+    assert deliveries and all(
+        _in_engine_zone(d["created_at"]) and _in_engine_zone(d["next_attempt_at"]) for d in deliveries
+    )
     assert all(_in_engine_zone(w["created_at"]) for w in admin.get("/api/v1/webhooks").json["items"])
 
     exported = _run(database_url, "audit", "export", "--instance", started["id"])

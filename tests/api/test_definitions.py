@@ -1,4 +1,5 @@
 """Administrators deploy; hostile or broken uploads are refused with details and change nothing."""
+
 from __future__ import annotations
 
 import io
@@ -46,8 +47,9 @@ def test_deploy_versions_and_identical_content(admin):
 
 
 def test_deploy_by_xml_body(admin):
-    response = admin.post("/api/v1/definitions", data=(FIXTURES / "units.bpmn").read_bytes(),
-                          content_type="application/xml")
+    response = admin.post(
+        "/api/v1/definitions", data=(FIXTURES / "units.bpmn").read_bytes(), content_type="application/xml"
+    )
     assert response.status_code == 201, response.json
     assert response.json["definitions"][0]["key"] == "units"
 
@@ -63,12 +65,18 @@ def test_running_instances_stay_on_their_version(admin, people):
     assert after["version"] == 1 and after["status"] == "running"
 
 
-@pytest.mark.parametrize("payload, fragment", [
-    (BILLION_LAUGHS, "document type declarations are not allowed"),
-    (EXTERNAL_ENTITY, "document type declarations are not allowed"),
-    (b"<bpmn:definitions", "not well-formed"),
-    (b"<definitions xmlns='http://www.omg.org/spec/BPMN/20100524/MODEL'><process id='p' isExecutable='true'><bogus/></process></definitions>", ""),
-])
+@pytest.mark.parametrize(
+    "payload, fragment",
+    [
+        (BILLION_LAUGHS, "document type declarations are not allowed"),
+        (EXTERNAL_ENTITY, "document type declarations are not allowed"),
+        (b"<bpmn:definitions", "not well-formed"),
+        (
+            b"<definitions xmlns='http://www.omg.org/spec/BPMN/20100524/MODEL'><process id='p' isExecutable='true'><bogus/></process></definitions>",
+            "",
+        ),
+    ],
+)
 def test_hostile_and_malformed_xml_is_refused(rt, admin, payload, fragment):
     response = admin.post("/api/v1/definitions", data=payload, content_type="application/xml")
     assert response.status_code == 422, response.json
@@ -126,7 +134,9 @@ def test_oversize_upload_is_413_before_parsing(rt, admin):
 def test_participants_cannot_deploy_and_strangers_are_401(rt, client, people):
     county = people("zhao.county", groups=["county:530102"])
     data = {"file": [(io.BytesIO((FIXTURES / "units.bpmn").read_bytes()), "units.bpmn")]}
-    assert county.post("/api/v1/definitions", data=data, content_type="multipart/form-data").status_code == 403
+    assert (
+        county.post("/api/v1/definitions", data=data, content_type="multipart/form-data").status_code == 403
+    )
     anonymous = client.get("/api/v1/definitions")
     assert anonymous.status_code == 401 and anonymous.json["error"]["code"] == "missing_token"
     forged = client.get("/api/v1/definitions", headers={"Authorization": "Bearer kp_forged"})

@@ -2,6 +2,7 @@
 parser of their dialect (engine/definitions/dialects.py), keep our rules (sandbox, atomic
 deployment), and survive the database: their specs come back from the definition's cache and
 their waiting instances from their state in a fresh process."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -58,8 +59,9 @@ def test_a_camunda_collection_makes_one_task_per_item_and_gathers_them_back(admi
 
     restarted, (office,) = _restarted(settings, clock, office)
     try:
-        items = {t["id"]: office.get(f"/api/v1/tasks/{t['id']}").json["data"]["county"]
-                 for t in office.tasks()}
+        items = {
+            t["id"]: office.get(f"/api/v1/tasks/{t['id']}").json["data"]["county"] for t in office.tasks()
+        }
         assert sorted(items.values()) == ["Panlong", "Wuhua"]
         for task_id, county in items.items():
             reviewed = {"name": county, "reviewed": True}

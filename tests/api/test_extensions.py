@@ -2,6 +2,7 @@
 starts and completes through the API, and nothing of the assessment is there (its routes, its
 page and menu entry, its script helpers, its command); with it, all of that is. And the engine's
 own modules never import the assessment."""
+
 from __future__ import annotations
 
 import re
@@ -20,10 +21,18 @@ from engine.config import PROJECT_ROOT, Settings
 from engine.errors import KaopingError
 from engine.runtime.runtime import Runtime
 
-from ..conftest import FIXTURES, Actor
+from ..conftest import Actor
 
-HELPERS = {"example_plan", "prefectures_of", "new_seed", "stratified_sample", "score_counties",
-           "score_prefectures", "five_year_scores", "published_scores"}
+HELPERS = {
+    "example_plan",
+    "prefectures_of",
+    "new_seed",
+    "stratified_sample",
+    "score_counties",
+    "score_prefectures",
+    "five_year_scores",
+    "published_scores",
+}
 UNITS = [{"code": "530100", "name": "昆明市"}, {"code": "532500", "name": "红河州"}]
 
 
@@ -35,8 +44,10 @@ def _engine(settings: Settings, clock, **kw):
         worker_token = create_user(session, "kunming", now=clock.now(), groups=["prefecture:530100"])
         other_token = create_user(session, "honghe", now=clock.now(), groups=["prefecture:532500"])
     client = app.test_client()
-    people = [Actor(client, n, t) for n, t in
-              (("root", admin_token), ("kunming", worker_token), ("honghe", other_token))]
+    people = [
+        Actor(client, n, t)
+        for n, t in (("root", admin_token), ("kunming", worker_token), ("honghe", other_token))
+    ]
     return rt, app, people
 
 
@@ -45,8 +56,12 @@ def _page(app, path: str):
     client = app.test_client()
     form = client.get("/login").text
     csrf = re.search(r'name="csrf-token" content="([^"]+)"', form).group(1)
-    assert client.post("/login", data={"username": "root", "password": "pw-root",
-                                       "csrf_token": csrf}).status_code == 302
+    assert (
+        client.post(
+            "/login", data={"username": "root", "password": "pw-root", "csrf_token": csrf}
+        ).status_code
+        == 302
+    )
     return client.get(path)
 
 
@@ -133,6 +148,7 @@ create_app(runtime=rt)
 loaded = sorted(m for m in sys.modules if m == "assessment" or m.startswith("assessment."))
 assert not loaded, loaded
 """
-    done = subprocess.run([sys.executable, "-c", program], cwd=PROJECT_ROOT, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", program], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr

@@ -1,12 +1,16 @@
 """Whole instances: routing per unit, messages, incidents and retry, and the admin's levers."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from engine.persistence.models import MessageWait
 
-UNITS = [{"code": "530100", "name": "昆明市"}, {"code": "532500", "name": "红河州"},
-         {"code": "530300", "name": "曲靖市"}]
+UNITS = [
+    {"code": "530100", "name": "昆明市"},
+    {"code": "532500", "name": "红河州"},
+    {"code": "530300", "name": "曲靖市"},
+]
 
 
 def test_each_prefecture_sees_only_its_own_copy(admin, people):
@@ -43,11 +47,14 @@ def test_a_message_reaches_the_instance_waiting_with_that_business_key(rt, admin
 
     refused = reader.post("/api/v1/messages", json={"name": "third_party.report"})
     assert refused.status_code == 403
-    sent = bridge.post("/api/v1/messages", json={"name": "third_party.report",
-                                                 "business_key": "annual-2025",
-                                                 "payload": {"score": 91}})
+    sent = bridge.post(
+        "/api/v1/messages",
+        json={"name": "third_party.report", "business_key": "annual-2025", "payload": {"score": 91}},
+    )
     assert sent.status_code == 200 and sent.json["correlated"] == 1
-    assert [t["element_id"] for t in admin.get(f"/api/v1/instances/{waiting['id']}").json["active_tasks"]] == ["read_report"]
+    assert [
+        t["element_id"] for t in admin.get(f"/api/v1/instances/{waiting['id']}").json["active_tasks"]
+    ] == ["read_report"]
     assert admin.get(f"/api/v1/instances/{other['id']}").json["active_tasks"] == []
     nobody = bridge.post("/api/v1/messages", json={"name": "unknown.message"})
     assert nobody.json == {"correlated": 0, "buffered": False}
@@ -62,8 +69,10 @@ def test_a_message_whose_correlation_cannot_be_read_is_the_instances_incident(rt
     bridge = people("third.party", groups=["integration"])
     admin.deploy("message_keyed.bpmn")
     waiting = admin.start("keyed_field_evaluation", business_key="annual-2025").json
-    sent = bridge.post("/api/v1/messages", json={"name": "third_party.report",
-                                                 "business_key": "annual-2025", "payload": {"score": 91}})
+    sent = bridge.post(
+        "/api/v1/messages",
+        json={"name": "third_party.report", "business_key": "annual-2025", "payload": {"score": 91}},
+    )
     assert sent.status_code == 200 and sent.json["correlated"] == 1
     instance = admin.get(f"/api/v1/instances/{waiting['id']}").json
     assert instance["status"] == "error" and "reference" in instance["error"]["message"]
@@ -143,8 +152,9 @@ def test_unknown_ids_are_404_and_lists_page(admin, people):
     first = admin.get("/api/v1/instances", query_string={"limit": 2}).json
     assert len(first["items"]) == 2 and first["next"]
     rest = admin.get("/api/v1/instances", query_string={"limit": 2, "after": first["next"]}).json
-    assert [i["id"] for i in first["items"] + rest["items"]] == sorted(ids, key=ids.index) or \
-        set(i["id"] for i in first["items"] + rest["items"]) == set(ids)
+    assert [i["id"] for i in first["items"] + rest["items"]] == sorted(ids, key=ids.index) or set(
+        i["id"] for i in first["items"] + rest["items"]
+    ) == set(ids)
     assert rest["next"] is None
     assert admin.get("/api/v1/instances", query_string={"limit": 0}).status_code == 422
     assert admin.get("/api/v1/instances", query_string={"after": "%%%"}).status_code == 400
@@ -166,18 +176,30 @@ def test_health_openapi_and_sign_in(client, people):
     assert spec["openapi"].startswith("3.")
     wrong = client.post("/api/v1/auth/token", json={"username": "li.office", "password": "nope"})
     assert wrong.status_code == 401
-    token = client.post("/api/v1/auth/token", json={"username": "li.office", "password": "s3cret-密码"}).json["token"]
+    token = client.post("/api/v1/auth/token", json={"username": "li.office", "password": "s3cret-密码"}).json[
+        "token"
+    ]
     assert client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
 
 def test_a_message_with_a_ttl_waits_for_its_catcher(rt, admin, people):
     from engine.scheduler.drain import drain
+
     bridge = people("third.party", groups=["integration"])
     admin.deploy("message.bpmn")
-    early = bridge.post("/api/v1/messages", json={"name": "third_party.report", "business_key": "annual-2027",
-                                                  "ttl": "P7D", "payload": {"score": 88}})
+    early = bridge.post(
+        "/api/v1/messages",
+        json={
+            "name": "third_party.report",
+            "business_key": "annual-2027",
+            "ttl": "P7D",
+            "payload": {"score": 88},
+        },
+    )
     assert early.json == {"correlated": 0, "buffered": True}
     assert bridge.post("/api/v1/messages", json={"name": "x", "ttl": "soon"}).status_code == 422
     instance = admin.start("field_evaluation", business_key="annual-2027").json
     drain(rt)
-    assert [t["element_id"] for t in admin.get(f"/api/v1/instances/{instance['id']}").json["active_tasks"]] == ["read_report"]
+    assert [
+        t["element_id"] for t in admin.get(f"/api/v1/instances/{instance['id']}").json["active_tasks"]
+    ] == ["read_report"]

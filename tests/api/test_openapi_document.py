@@ -1,12 +1,12 @@
 """The OpenAPI document tells the truth about errors: every error response is our envelope,
 each operation names the statuses it answers instead of a catch-all, and what anyone may call
 is marked public."""
+
 from __future__ import annotations
 
 import pytest
 
-PUBLIC = {("get", "/api/v1/health"), ("post", "/api/v1/auth/token"),
-          ("post", "/api/v1/inbound/{endpoint}")}
+PUBLIC = {("get", "/api/v1/health"), ("post", "/api/v1/auth/token"), ("post", "/api/v1/inbound/{endpoint}")}
 
 
 @pytest.fixture
@@ -35,8 +35,11 @@ def test_every_error_response_is_the_envelope(document):
     assert set(body["properties"]) == {"code", "message", "details"}
     for method, path, operation in _operations(document):
         assert "default" not in operation["responses"], (method, path)
-        errors = {status: _resolve(document, response)
-                  for status, response in operation["responses"].items() if int(status) >= 400}
+        errors = {
+            status: _resolve(document, response)
+            for status, response in operation["responses"].items()
+            if int(status) >= 400
+        }
         assert errors, (method, path)
         for status, response in errors.items():
             schema = response["content"]["application/json"]["schema"]

@@ -1,6 +1,7 @@
 """Who may read what: definitions (and the scripts in them) are the administrators'; an
 instance someone may not read is as absent to them as one that never existed; a recused
 member sees no copy of their own prefecture's check, in a list or by its id."""
+
 from __future__ import annotations
 
 NOBODY = "0" * 32  # an instance id that was never issued
@@ -9,8 +10,11 @@ NOBODY = "0" * 32  # an instance id that was never issued
 def test_definitions_and_the_scripts_in_them_are_for_administrators(admin, people):
     office = people("li.office", groups=["provincial_office"])
     admin.deploy("review.bpmn", "draft.json")
-    for url in ("/api/v1/definitions", "/api/v1/definitions/review",
-                "/api/v1/definitions/review/versions/1/xml"):
+    for url in (
+        "/api/v1/definitions",
+        "/api/v1/definitions/review",
+        "/api/v1/definitions/review/versions/1/xml",
+    ):
         refused = office.get(url)
         assert refused.status_code == 403, url
         assert refused.json["error"]["code"] == "admin_only"
@@ -26,8 +30,10 @@ def test_a_participant_learns_what_they_may_start_and_nothing_more(admin, people
 
     mine = office.get("/api/v1/instances/startable")
     assert mine.status_code == 200, mine.json
-    assert mine.json == {"items": [{"key": "review", "version": 1,
-                                    "name": "年度考评草案审议 / Draft review"}], "next": None}
+    assert mine.json == {
+        "items": [{"key": "review", "version": 1, "name": "年度考评草案审议 / Draft review"}],
+        "next": None,
+    }
     assert office.start("review").status_code == 201
     assert county.get("/api/v1/instances/startable").json["items"] == []
     assert county.start("review").status_code == 403
@@ -49,8 +55,9 @@ def test_an_instance_the_caller_may_not_read_is_as_absent_as_an_unknown_one(admi
         unknown = county.get(f"/api/v1/instances/{NOBODY}{reading}")
         assert hidden.status_code == unknown.status_code == 404, reading
         assert hidden.json["error"]["code"] == unknown.json["error"]["code"] == "instance_not_found"
-        assert (hidden.json["error"]["message"].replace(instance["id"], "ID")
-                == unknown.json["error"]["message"].replace(NOBODY, "ID"))
+        assert hidden.json["error"]["message"].replace(instance["id"], "ID") == unknown.json["error"][
+            "message"
+        ].replace(NOBODY, "ID")
 
 
 def test_acting_on_an_instance_is_refused_like_acting_on_a_task(admin, people):
@@ -75,10 +82,11 @@ def test_a_recused_member_sees_no_check_of_their_own_prefecture_in_a_list_or_by_
     kunming_member = people("zhang.team", groups=["assessment_team", "prefecture:530100"])
     colleague = people("wu.team", groups=["assessment_team"])
     admin.deploy("cross_check.bpmn")
-    admin.start("cross_check", variables={"checks": [{"prefecture": "530100"},
-                                                    {"prefecture": "532500"}]})
-    checks = {colleague.get(f"/api/v1/tasks/{t['id']}").json["data"]["check"]["prefecture"]: t["id"]
-              for t in colleague.tasks()}
+    admin.start("cross_check", variables={"checks": [{"prefecture": "530100"}, {"prefecture": "532500"}]})
+    checks = {
+        colleague.get(f"/api/v1/tasks/{t['id']}").json["data"]["check"]["prefecture"]: t["id"]
+        for t in colleague.tasks()
+    }
     own, other = checks["530100"], checks["532500"]
 
     assert [t["id"] for t in kunming_member.tasks()] == [other]

@@ -1,5 +1,6 @@
 """A draft is written by the provincial office, scored by a script, routed by a gateway and
 reviewed by the leading group: the story of one gate, told through the API."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -45,8 +46,15 @@ def test_draft_to_review_completes_with_a_full_audit_trail(admin, people):
 
     events = admin.get(f"/api/v1/instances/{instance['id']}/events").json["items"]
     types = [e["type"] for e in events]
-    assert types == ["instance.started", "task.created", "task.completed", "gateway.decided",
-                     "task.created", "task.completed", "instance.completed"]
+    assert types == [
+        "instance.started",
+        "task.created",
+        "task.completed",
+        "gateway.decided",
+        "task.created",
+        "task.completed",
+        "instance.completed",
+    ]
     completed = [e for e in events if e["type"] == "task.completed"]
     assert completed[0]["actor"] == "li.office"
     assert completed[0]["data"]["data"] == {"responsibility": 40, "policy": 30, "summary": "ok"}
@@ -137,8 +145,11 @@ def test_webhook_events_are_written_to_the_outbox_in_the_same_step(rt, admin, pe
 def _snapshot(rt, instance_id: str):
     with rt.db.read() as session:
         instance = session.get(Instance, instance_id)
-        tasks = session.execute(select(Task.id, Task.state, Task.assignee)
-                                .where(Task.instance_id == instance_id).order_by(Task.id)).all()
+        tasks = session.execute(
+            select(Task.id, Task.state, Task.assignee)
+            .where(Task.instance_id == instance_id)
+            .order_by(Task.id)
+        ).all()
         events = session.scalar(select(func.count()).select_from(AuditEvent))
         outbox = session.scalar(select(func.count()).select_from(OutboxMessage))
         return (instance.status, instance.lock_version, instance.variables, tuple(tasks), events, outbox)

@@ -2,18 +2,18 @@
 lane of nested childLaneSets winning; the office whose lane holds the subprocess prepares the
 work but does none of the inner lanes' tasks. A definition deployed before lanes were read this
 way is put right by the upgrade, tasks already waiting included."""
+
 from __future__ import annotations
 
 from alembic import command
+from SpiffWorkflow.bpmn.parser.ProcessParser import AdHocParser
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffProcessParser
 
 from engine.app import create_app
 from engine.definitions import deploy as deploy_module
 from engine.definitions.parser import KaopingParser
 from engine.persistence.migrate import alembic_config, upgrade
 from engine.runtime.runtime import Runtime
-from SpiffWorkflow.bpmn.parser.ProcessParser import AdHocParser
-from SpiffWorkflow.spiff.parser.process import SpiffProcessParser, VALIDATOR
-
 from tests.conftest import Actor
 
 
@@ -68,18 +68,21 @@ def test_each_task_of_the_subprocess_goes_to_its_own_lane(admin, people):
 
 class _ParserBeforeTheUpgrade(KaopingParser):
     """SpiffWorkflow's own lane reading, as definitions deployed before the upgrade were parsed."""
+
     PROCESS_PARSER_CLASS = SpiffProcessParser
     AD_HOC_PARSER_CLASS = AdHocParser
 
 
 def test_the_upgrade_moves_a_deployed_definition_and_its_waiting_task_to_the_right_lane(
-        admin, people, monkeypatch, database_url, settings, clock):
+    admin, people, monkeypatch, database_url, settings, clock
+):
     office = people("li.office", groups=["provincial_office"])
     team = people("he.team", groups=["assessment_team"])
     expert = people("sun.expert", groups=["field_experts"])
     with monkeypatch.context() as before_the_upgrade:
-        before_the_upgrade.setattr(deploy_module, "new_parser",
-                                   lambda: _ParserBeforeTheUpgrade(validator=VALIDATOR))
+        before_the_upgrade.setattr(
+            deploy_module, "new_parser", lambda: _ParserBeforeTheUpgrade(validator=VALIDATOR)
+        )
         assert admin.deploy("subprocess_lanes.bpmn").status_code == 201
     office.start("inspection")
     assert office.complete(_only_task(office, "prepare")["id"]).status_code == 200
@@ -104,7 +107,10 @@ def test_the_upgrade_moves_a_deployed_definition_and_its_waiting_task_to_the_rig
         events = admin.get(f"/api/v1/instances/{visit['instance_id']}/events").json["items"]
         [moved] = [e for e in events if e["type"] == "task.rerouted"]
         assert moved["task_id"] == visit["id"]
-        assert moved["data"] == {"lane": "assessment_team", "was": "provincial_office",
-                                 "candidate_groups": ["assessment_team"]}
+        assert moved["data"] == {
+            "lane": "assessment_team",
+            "was": "provincial_office",
+            "candidate_groups": ["assessment_team"],
+        }
     finally:
         restarted.db.dispose()

@@ -1,4 +1,5 @@
 """Timers on subprocesses, and a timer whose path fails: an incident, not a retry storm."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,7 +12,11 @@ def test_a_boundary_timer_on_a_subprocess_closes_it_and_a_failure_after_it_is_an
     instance = admin.start("review_window").json
     assert [t["element_id"] for t in instance["active_tasks"]] == ["read"]
     [timer] = admin.get("/api/v1/timers").json["items"]
-    assert (timer["kind"], timer["element_id"], timer["instance_id"]) == ("timer", "window_closes", instance["id"])
+    assert (timer["kind"], timer["element_id"], timer["instance_id"]) == (
+        "timer",
+        "window_closes",
+        instance["id"],
+    )
     assert timer["due_at"] == "2026-11-28T09:00:00+08:00"  # three days on, in the engine's zone
 
     assert admin.post("/api/v1/clock", json={"advance": "P2D"}).json["fired"] == 0

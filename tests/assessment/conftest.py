@@ -1,5 +1,6 @@
 """The assessment's tests run with the shipped processes dir: its reference data (Yunnan's
 divisions) is read from there, through Settings, as in production."""
+
 from __future__ import annotations
 
 from dataclasses import replace

@@ -2,6 +2,7 @@
 publication with a return at each gate; each gate decided by its own group; recusal refused; the sample recomputed from its seed;
 the deadline on 29 February 2024; the five-year evaluation reading five annual results; and an
 administrator moving the start date in the BPMN."""
+
 from __future__ import annotations
 
 import csv
@@ -39,7 +40,9 @@ def _instance(admin, key):
 
 
 def _events(admin, instance, kind=None):
-    items = admin.get(f"/api/v1/instances/{instance['id']}/events", query_string={"limit": 1000}).json["items"]
+    items = admin.get(f"/api/v1/instances/{instance['id']}/events", query_string={"limit": 1000}).json[
+        "items"
+    ]
     return [e for e in items if kind is None or e["type"] == kind]
 
 
@@ -57,7 +60,11 @@ def test_the_2021_cycle_from_its_timer_to_publication(shipped, admin):
     assert decisions[-2:] == [("review", "approve"), ("sign_off", "approve")]
     deciders = {(e["element"], e["actor"]) for e in _events(admin, instance, "approval.decided")}
     assert deciders == {("review", "sim.leading_group.0"), ("sign_off", "sim.provincial_leadership.0")}
-    assert all(e["data"]["comment"] for e in _events(admin, instance, "approval.decided") if e["data"]["decision"] == "return")
+    assert all(
+        e["data"]["comment"]
+        for e in _events(admin, instance, "approval.decided")
+        if e["data"]["decision"] == "return"
+    )
     [correlated] = _events(admin, instance, "message.correlated")
     assert correlated["actor"] == "inbound:third-party"
 
@@ -67,11 +74,16 @@ def test_the_2021_cycle_from_its_timer_to_publication(shipped, admin):
     assert [a["gate"] for a in results["approved_by"]] == ["审议", "审定"]
     for row in results["prefectures"] + results["counties"]:
         flagged = row["grade"] == "一般" or row["flags"]["serious_return_to_poverty"]
-        assert row["flags"]["interview_reminder"] is flagged and row["flags"]["revitalization_not_good"] is flagged
+        assert (
+            row["flags"]["interview_reminder"] is flagged
+            and row["flags"]["revitalization_not_good"] is flagged
+        )
     exported = admin.get("/api/v1/cycles/2021/results", query_string={"format": "csv"})
     rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
     assert rows[0][0] == "层级 / Level" and len(rows) == 1 + 16 + 129
-    sheet = load_workbook(io.BytesIO(admin.get("/api/v1/cycles/2021/results", query_string={"format": "xlsx"}).data)).active
+    sheet = load_workbook(
+        io.BytesIO(admin.get("/api/v1/cycles/2021/results", query_string={"format": "xlsx"}).data)
+    ).active
     assert sheet.max_row == 1 + 16 + 129
     assert admin.get("/api/v1/cycles/2030/results").status_code == 404
 
@@ -80,7 +92,8 @@ def test_the_leading_group_reviews_and_the_provincial_leadership_signs_off(shipp
     """审议 and 审定 stand in lanes of the assessment subprocess: the office whose lane holds
     the subprocess drafts the results but decides neither gate."""
     Simulation(shipped, leave=lambda task: task.element_id in ("review", "sign_off")).run(
-        at("2021-11-01T00:00:00"), at("2022-02-01T00:00:00"))
+        at("2021-11-01T00:00:00"), at("2022-02-01T00:00:00")
+    )
     office = people("li.office", groups=["provincial_office"])
     leader = people("wang.leader", groups=["leading_group"])
     leadership = people("zhang.leadership", groups=["provincial_leadership"])
@@ -97,7 +110,10 @@ def test_the_leading_group_reviews_and_the_provincial_leadership_signs_off(shipp
 
     [sign_off] = leadership.tasks()
     assert sign_off["element_id"] == "sign_off"
-    assert (sign_off["lane"], sign_off["candidate_groups"]) == ("provincial_leadership", ["provincial_leadership"])
+    assert (sign_off["lane"], sign_off["candidate_groups"]) == (
+        "provincial_leadership",
+        ["provincial_leadership"],
+    )
     assert office.tasks() == [] and leader.tasks() == []
     refused = office.complete(sign_off["id"], approve)
     assert refused.status_code == 403 and refused.json["error"]["code"] == "not_a_candidate"
@@ -125,7 +141,10 @@ def test_a_spot_check_is_refused_to_a_verifier_from_the_same_prefecture(shipped,
     assert refused.status_code == 403 and refused.json["error"]["code"] == "recused"
     assert own.post(f"/api/v1/tasks/{check['id']}/claim").status_code == 403
     assert check["id"] in [t["id"] for t in other.tasks()]
-    assert other.complete(check["id"], {"check": {"code": county["code"], "verified_score": 80}}).status_code == 200
+    assert (
+        other.complete(check["id"], {"check": {"code": county["code"], "verified_score": 80}}).status_code
+        == 200
+    )
 
 
 def test_the_sample_is_recomputed_from_its_seed(shipped, admin):
@@ -155,27 +174,44 @@ def test_the_five_year_evaluation_reads_the_five_annual_results(shipped, admin):
     lines = []
     assert Simulation(shipped, say=lines.append).run(at("2021-11-01T00:00:00"), at("2026-03-31T00:00:00"))
     assert [line.split(":")[0] for line in lines] == [
-        "2021 annual", "2022 annual", "2023 annual", "2024 annual", "2025 annual", "2021–2025 transition"]
+        "2021 annual",
+        "2022 annual",
+        "2023 annual",
+        "2024 annual",
+        "2025 annual",
+        "2021–2025 transition",
+    ]
     transition = admin.get("/api/v1/cycles/transition-2021-2025/results").json
-    annual = {y: {r["code"]: r["score"] for r in admin.get(f"/api/v1/cycles/{y}/results").json["prefectures"]}
-              for y in range(2021, 2026)}
+    annual = {
+        y: {r["code"]: r["score"] for r in admin.get(f"/api/v1/cycles/{y}/results").json["prefectures"]}
+        for y in range(2021, 2026)
+    }
     for row in transition["prefectures"]:
         side_by_side = row["scores"]
         assert side_by_side == {str(y): annual[y][row["code"]] for y in range(2021, 2026)}
         assert row["score"] == pytest.approx(sum(side_by_side.values()) / 5, abs=0.01)
     # its gates stand in lanes of its subprocess, as the annual ones do
-    deciders = {(e["element"], e["actor"])
-                for e in _events(admin, _instance(admin, "transition-2021-2025"), "approval.decided")}
+    deciders = {
+        (e["element"], e["actor"])
+        for e in _events(admin, _instance(admin, "transition-2021-2025"), "approval.decided")
+    }
     assert deciders == {("t_review", "sim.leading_group.0"), ("t_sign_off", "sim.provincial_leadership.0")}
 
 
 def test_an_administrator_moves_the_start_date_and_the_next_cycle_follows(shipped, admin):
     Simulation(shipped).run(at("2021-11-01T00:00:00"), at("2022-06-01T00:00:00"))
-    bpmn = (PROCESSES / "annual-evaluation.bpmn").read_bytes().replace(
-        b"R/2021-11-01T09:00:00+08:00/P1Y", b"R/2021-11-15T09:00:00+08:00/P1Y")
+    bpmn = (
+        (PROCESSES / "annual-evaluation.bpmn")
+        .read_bytes()
+        .replace(b"R/2021-11-01T09:00:00+08:00/P1Y", b"R/2021-11-15T09:00:00+08:00/P1Y")
+    )
     deployed = admin.post("/api/v1/definitions", data=bpmn, content_type="application/xml")
     assert deployed.status_code == 201 and deployed.json["definitions"][0]["version"] == 2
-    [start] = [t for t in admin.get("/api/v1/timers").json["items"] if t["kind"] == "start" and t["definition"] == "annual_evaluation"]
+    [start] = [
+        t
+        for t in admin.get("/api/v1/timers").json["items"]
+        if t["kind"] == "start" and t["definition"] == "annual_evaluation"
+    ]
     assert start["version"] == 2 and start["due_at"] == "2022-11-15T09:00:00+08:00"
     admin.post("/api/v1/clock", json={"now": "2022-11-10T00:00:00+08:00"})
     assert admin.get("/api/v1/instances", query_string={"business_key": "annual-2022"}).json["items"] == []

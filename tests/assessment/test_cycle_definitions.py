@@ -1,5 +1,6 @@
 """What the shipped BPMN says about its cycles: which processes are cycles, how their business
 keys read, and the stage of every element the dashboard follows."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -11,20 +12,33 @@ from engine.scheduler.deployment import deploy_files
 
 PROCESSES = PROJECT_ROOT / "processes"
 ANNUAL_STAGES = {
-    "plan_task": "plan", "self_assessment": "self_assessment",
-    "routine_evaluation": "self_assessment", "expert_findings": "self_assessment",
-    "spot_check": "spot_check", "comprehensive_evaluation": "comprehensive", "review": "review",
-    "sign_off": "sign_off", "publish": "publication", "rectification": "rectification"}
+    "plan_task": "plan",
+    "self_assessment": "self_assessment",
+    "routine_evaluation": "self_assessment",
+    "expert_findings": "self_assessment",
+    "spot_check": "spot_check",
+    "comprehensive_evaluation": "comprehensive",
+    "review": "review",
+    "sign_off": "sign_off",
+    "publish": "publication",
+    "rectification": "rectification",
+}
 TRANSITION_STAGES = {
-    "t_five_year": "self_assessment", "t_comprehensive": "comprehensive", "t_review": "review",
-    "t_sign_off": "sign_off", "t_publish": "publication", "t_rectification": "rectification"}
+    "t_five_year": "self_assessment",
+    "t_comprehensive": "comprehensive",
+    "t_review": "review",
+    "t_sign_off": "sign_off",
+    "t_publish": "publication",
+    "t_rectification": "rectification",
+}
 
 
 def _declared(rt) -> dict[str, CycleDefinition | None]:
     files = [(p.name, p.read_bytes()) for p in sorted(PROCESSES.iterdir()) if p.suffix in (".bpmn", ".dmn")]
     deploy_files(rt, files, "test")
-    assert deploy_files(rt, [(n, (PROJECT_ROOT / "tests" / "fixtures" / n).read_bytes())
-                             for n in ("units.bpmn",)], "test")
+    assert deploy_files(
+        rt, [(n, (PROJECT_ROOT / "tests" / "fixtures" / n).read_bytes()) for n in ("units.bpmn",)], "test"
+    )
     with rt.db.connect() as conn:
         rows = conn.execute(select(Definition.id, Definition.key)).all()
         return {key: cycle_definition(rt.definitions.get(conn, id_)) for id_, key in rows}
@@ -42,8 +56,10 @@ def test_the_shipped_cycles_and_their_stages(rt):
 
     assert transition.kind == "transition" and dict(transition.stages) == TRANSITION_STAGES
     assert transition.results_cycle("transition-2021-2025") == "transition-2021-2025"
-    assert transition.title("transition-2021-2025") == \
-        "2021-2025年过渡期考核评估 / 2021–2025 transition evaluation"
+    assert (
+        transition.title("transition-2021-2025")
+        == "2021-2025年过渡期考核评估 / 2021–2025 transition evaluation"
+    )
 
     # A key of another shape is its own results key and title, as before.
     assert annual.results_cycle("special") == "special" and annual.title("special") == "special"

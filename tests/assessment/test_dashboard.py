@@ -2,6 +2,7 @@
 simulation, with some prefectures' self-assessments held back, so the counts can be watched
 as tasks complete; the stage and the gates' returns; the grades and export links once
 published; a prefecture's officials see their own row; a county official is turned away."""
+
 from __future__ import annotations
 
 import csv
@@ -51,8 +52,9 @@ def _csrf(html: str) -> str:
 def _signed_in(app, username, password):
     client = app.test_client()
     page = client.get("/login")
-    answer = client.post("/login", data={"username": username, "password": password,
-                                         "csrf_token": _csrf(page.text)})
+    answer = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": _csrf(page.text)}
+    )
     assert answer.status_code == 302
     return client
 
@@ -120,8 +122,9 @@ def _page(client, url="/cycles/annual-2021") -> Page:
 def _holding(*codes, element="self_assessment", also=()):
     """Holds back the prefectures' `element` tasks (their self-assessments) and the `also` tasks."""
     groups = {f"prefecture:{c}" for c in codes}
-    return lambda task: (task.element_id in also
-                         or (task.element_id == element and bool(groups & set(task.candidate_groups))))
+    return lambda task: (
+        task.element_id in also or (task.element_id == element and bool(groups & set(task.candidate_groups)))
+    )
 
 
 def test_the_counts_go_up_as_the_2021_cycle_moves_to_publication(shipped, web, people):
@@ -196,7 +199,8 @@ def test_the_counts_go_up_as_the_2021_cycle_moves_to_publication(shipped, web, p
         assert prefectures[row["code"]]["score"] == f"{row['score']:.2f}"
     assert {row["grade"] for row in counties.values()} <= {"好", "较好", "一般"}
     assert 'data-flag="interview_reminder"' in html or all(
-        not r["flags"]["interview_reminder"] for r in published["prefectures"] + published["counties"])
+        not r["flags"]["interview_reminder"] for r in published["prefectures"] + published["counties"]
+    )
     xlsx, csv_link = page.ids["export-xlsx"]["href"], page.ids["export-csv"]["href"]
     assert xlsx == "/api/v1/cycles/2021/results?format=xlsx"
     assert csv_link == "/api/v1/cycles/2021/results?format=csv"
@@ -218,7 +222,8 @@ def test_progress_is_one_grouped_query_whatever_the_number_of_prefectures(shippe
     people("li.office", groups=["provincial_office"], password="pw-office")
     office = _signed_in(web, "li.office", "pw-office")
     Simulation(shipped, say=lambda line: None, leave=_holding(KUNMING)).run(
-        at("2021-11-01T00:00:00"), at("2021-11-01T12:00:00"))
+        at("2021-11-01T00:00:00"), at("2021-11-01T12:00:00")
+    )
     statements = []
     listener = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
     event.listen(shipped.db.engine, "before_cursor_execute", listener)
@@ -247,7 +252,7 @@ def test_a_prefecture_sees_its_own_row_and_a_county_is_turned_away(shipped, web,
     county = _signed_in(web, "zhao.county", "pw-county")
     refused = county.get("/cycles/annual-2021")
     assert refused.status_code == 403 and 'id="forbidden"' in refused.text
-    assert 'data-prefecture=' not in refused.text
+    assert "data-prefecture=" not in refused.text
     assert county.get("/cycles").status_code == 403
 
     office = _signed_in(web, "li.office", "pw-office")
@@ -269,8 +274,9 @@ def test_the_transition_cycle_has_its_own_page_beside_the_annual_one(shipped, we
     office = _signed_in(web, "li.office", "pw-office")
     shipped.clock.set(at("2025-10-01T00:00:00"))
     held = _holding(KUNMING, element="t_five_year")  # and the whole annual 2025 cycle
-    sim = Simulation(shipped, say=lambda line: None,
-                     leave=lambda task: task.element_id != "t_five_year" or held(task))
+    sim = Simulation(
+        shipped, say=lambda line: None, leave=lambda task: task.element_id != "t_five_year" or held(task)
+    )
     sim.run(at("2025-11-01T00:00:00"), at("2025-11-01T12:00:00"))
 
     assert office.get("/cycles").headers["Location"].endswith("/cycles/annual-2025")

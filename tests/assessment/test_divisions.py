@@ -1,4 +1,5 @@
 """Yunnan's divisions as shipped in processes/data/yunnan-divisions.json."""
+
 from __future__ import annotations
 
 import json
@@ -85,11 +86,18 @@ def test_the_path_follows_the_processes_dir(tmp_path: Path):
     moved = Settings.from_env({"KAOPING_PROCESSES_DIR": str(tmp_path)})
     assert path_for(moved) == tmp_path / "data" / "yunnan-divisions.json"
     (tmp_path / "data").mkdir()
-    small = {"provenance": {"package": "pypi:x", "version": "1", "source_note": "test",
-                            "extracted": "2026-11-25"},
-             "province": {"code": "530000", "name": "云南省"},
-             "prefectures": [{"code": "530100", "name": "昆明市", "name_en": "Kunming",
-                              "counties": [{"code": "530102", "name": "五华区"}]}]}
+    small = {
+        "provenance": {"package": "pypi:x", "version": "1", "source_note": "test", "extracted": "2026-11-25"},
+        "province": {"code": "530000", "name": "云南省"},
+        "prefectures": [
+            {
+                "code": "530100",
+                "name": "昆明市",
+                "name_en": "Kunming",
+                "counties": [{"code": "530102", "name": "五华区"}],
+            }
+        ],
+    }
     (tmp_path / "data" / "yunnan-divisions.json").write_text(json.dumps(small), encoding="utf-8")
     # Through the extension, as the runtime's reference data and the scripts' helpers see it.
     rt = Runtime.create(Settings(database_url="sqlite://", processes_dir=tmp_path), extensions=[extension])

@@ -11,6 +11,7 @@ Chromium is /usr/bin/chromium from apt (scripts/install-chromium.sh); Playwright
 a browser. Without it the browser tests skip, unless KAOPING_REQUIRE_BROWSER is set, when they
 fail instead.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,10 +19,9 @@ import re
 import shutil
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
-
-from dataclasses import replace
 
 import pytest
 from werkzeug.serving import make_server
@@ -32,8 +32,15 @@ from engine.config import PROJECT_ROOT
 from ..conftest import free_port
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"  # tests/artifacts/, git-ignored
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp"})
@@ -50,8 +57,9 @@ def _browser_required() -> bool:
 
 def _no_browser(reason: str):
     if _browser_required():
-        pytest.fail(f"{reason} (KAOPING_REQUIRE_BROWSER is set, so this is a failure, not a skip)",
-                    pytrace=False)
+        pytest.fail(
+            f"{reason} (KAOPING_REQUIRE_BROWSER is set, so this is a failure, not a skip)", pytrace=False
+        )
     pytest.skip(f"browser tests skipped: {reason}")
 
 
@@ -61,6 +69,7 @@ def _leaves_machine(url: str) -> bool:
 
 
 # --- the server --------------------------------------------------------------------------------
+
 
 @pytest.fixture(params=["sqlite"])
 def database_url(request, tmp_path) -> str:
@@ -94,6 +103,7 @@ def live_server(rt):
 
 # --- the browser -------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def playwright():
     if not os.path.exists(CHROMIUM):
@@ -121,7 +131,8 @@ def pytest_terminal_summary(terminalreporter, config):
     times = config.stash.get(_launch_times, [])
     if times:
         terminalreporter.write_line(
-            f"Chromium launches: {len(times)}, {min(times):.2f}-{max(times):.2f} s each")
+            f"Chromium launches: {len(times)}, {min(times):.2f}-{max(times):.2f} s each"
+        )
 
 
 @pytest.fixture
@@ -152,8 +163,9 @@ def page(browser, request):
 
 
 def _foreign_message(foreign: list[str]) -> str:
-    return ("a page must load with no request leaving the machine; these went elsewhere:\n  "
-            + "\n  ".join(foreign))
+    return "a page must load with no request leaving the machine; these went elsewhere:\n  " + "\n  ".join(
+        foreign
+    )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -168,6 +180,7 @@ def pytest_runtest_call(item):
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
 
 def _slug(text: str) -> str:
     """test_x[sqlite] → test_x-sqlite: safe as a file name."""

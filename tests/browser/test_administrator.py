@@ -1,5 +1,6 @@
 """An administrator in a real browser: opens the annual evaluation in the modeler, moves the
 November date, deploys, sees the new version; a refused deployment is shown at its element."""
+
 from __future__ import annotations
 
 from engine.config import PROJECT_ROOT
@@ -10,8 +11,11 @@ PROCESSES = PROJECT_ROOT / "processes"
 
 def test_the_november_date_is_moved_in_the_modeler(live_server, page, shot, signed_in, rt, admin, people):
     people("wang.admin", admin=True, password="pw-王管理")
-    deploy_files(rt, [(p.name, p.read_bytes()) for p in sorted(PROCESSES.iterdir())
-                      if p.suffix in (".bpmn", ".dmn")], "test")
+    deploy_files(
+        rt,
+        [(p.name, p.read_bytes()) for p in sorted(PROCESSES.iterdir()) if p.suffix in (".bpmn", ".dmn")],
+        "test",
+    )
     signed_in(page, live_server, "wang.admin", "pw-王管理")
     page.goto(f"{live_server}/definitions")
     page.locator('tr[data-key="annual_evaluation"] a.version').first.click()
@@ -22,7 +26,9 @@ def test_the_november_date_is_moved_in_the_modeler(live_server, page, shot, sign
     page.locator("#to-xml").click()
     xml = page.locator("#xml").input_value()
     assert "R/2021-11-01T09:00:00+08:00/P1Y" in xml
-    page.locator("#xml").fill(xml.replace("R/2021-11-01T09:00:00+08:00/P1Y", "R/2021-11-08T09:00:00+08:00/P1Y"))
+    page.locator("#xml").fill(
+        xml.replace("R/2021-11-01T09:00:00+08:00/P1Y", "R/2021-11-08T09:00:00+08:00/P1Y")
+    )
     page.locator("#from-xml").click()
     page.wait_for_selector('body[data-modeler="ready"]')
     page.locator("#deploy").click()
@@ -35,7 +41,11 @@ def test_the_november_date_is_moved_in_the_modeler(live_server, page, shot, sign
     assert "assessments_due</bpmn:loopDataInputRef>" in saved  # the modeler kept the collections
 
     page.locator("#to-xml").click()
-    broken = page.locator("#xml").input_value().replace("sample_seed = new_seed()", "import os\nsample_seed = new_seed()")
+    broken = (
+        page.locator("#xml")
+        .input_value()
+        .replace("sample_seed = new_seed()", "import os\nsample_seed = new_seed()")
+    )
     page.locator("#xml").fill(broken)
     page.locator("#from-xml").click()
     page.wait_for_selector('body[data-modeler="ready"]')

@@ -1,19 +1,27 @@
 """Every page an administrator opens, in the browser, with a screenshot of each: an instance's
 diagram with its elements marked, the definitions list, and a decision table in dmn-js."""
+
 from __future__ import annotations
 
 from engine.config import PROJECT_ROOT
 from engine.scheduler.deployment import deploy_files
 
 
-
 def test_instance_definitions_and_decision_pages(live_server, page, shot, signed_in, rt, admin, people):
     people("wang.admin", admin=True, password="pw-王")
     office = people("li.office", groups=["provincial_office"], password="pw-李")
-    deploy_files(rt, [(p.name, p.read_bytes()) for p in sorted((PROJECT_ROOT / "processes").iterdir())
-                      if p.suffix in (".bpmn", ".dmn")], "test")
-    instance = office.start("annual_evaluation", business_key="annual-2026",
-                            variables={"occurrence": "2026-11-01T09:00:00+08:00"}).json
+    deploy_files(
+        rt,
+        [
+            (p.name, p.read_bytes())
+            for p in sorted((PROJECT_ROOT / "processes").iterdir())
+            if p.suffix in (".bpmn", ".dmn")
+        ],
+        "test",
+    )
+    instance = office.start(
+        "annual_evaluation", business_key="annual-2026", variables={"occurrence": "2026-11-01T09:00:00+08:00"}
+    ).json
 
     signed_in(page, live_server, "wang.admin", "pw-王")
     shot(page, "inbox")

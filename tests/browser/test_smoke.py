@@ -1,5 +1,6 @@
 """The browser infrastructure itself: the system Chromium reaches the live app, nothing leaves
 the machine, and a screenshot lands in tests/artifacts/."""
+
 from __future__ import annotations
 
 import json

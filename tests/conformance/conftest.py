@@ -1,5 +1,6 @@
 """One Kaoping per database for the whole conformance run (a fresh app per case would cost more
 than the cases), an administrator per case, and the counts at the end of the run."""
+
 from __future__ import annotations
 
 import shutil
@@ -33,10 +34,15 @@ def conformance_runtime(request, tmp_path_factory):
         path = tmp_path_factory.mktemp("conformance") / "kaoping.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"
-    settings = Settings(database_url=url, scheduler=False,
-                        processes_dir=tmp_path_factory.mktemp("no-processes"),
-                        script_time_limit=0.5, secret_key=SECRET_KEY, controlled_clock=True,
-                        clock_start=START.isoformat())
+    settings = Settings(
+        database_url=url,
+        scheduler=False,
+        processes_dir=tmp_path_factory.mktemp("no-processes"),
+        script_time_limit=0.5,
+        secret_key=SECRET_KEY,
+        controlled_clock=True,
+        clock_start=START.isoformat(),
+    )
     runtime = Runtime.create(settings)
     yield runtime
     runtime.db.dispose()
@@ -54,8 +60,7 @@ def api(conformance_runtime, conformance_app) -> ApiClient:
     rt = conformance_runtime
     rt.clock.initialise()
     with rt.db.write() as session:
-        token = create_user(session, f"conformance-{uuid.uuid4().hex[:12]}", now=rt.clock.now(),
-                            admin=True)
+        token = create_user(session, f"conformance-{uuid.uuid4().hex[:12]}", now=rt.clock.now(), admin=True)
     return ApiClient(conformance_app.test_client(), token)
 
 
@@ -70,8 +75,10 @@ def pytest_terminal_summary(terminalreporter):
         f"refused on purpose {TALLY['refused on purpose']}, "
         f"differs on purpose {TALLY['differs on purpose']}, "
         f"known divergences (xfail) {TALLY['divergence']}; "
-        f"not runnable (not counted): {TALLY['not runnable']}")
+        f"not runnable (not counted): {TALLY['not runnable']}"
+    )
     terminalreporter.write_line(
         f"of the counted, our own models {TALLY['own']}, the library's {counted - TALLY['own']}; "
         f"runs over all databases: {TALLY['runs']}; "
-        f"library models absent (skipped): {TALLY['absent']}")
+        f"library models absent (skipped): {TALLY['absent']}"
+    )

@@ -2,6 +2,7 @@
 the drivers': complete the ready human tasks one at a time in a fixed order with the manifest's
 data; when nothing is ready, send the next message of the manifest that the model waits for,
 else move the clock to the next due timer; stop when nothing moves or after a bound."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -1,5 +1,6 @@
 """Running a model through Kaoping's REST API only, as a client would: deploy, start, read the
 ready tasks, complete them, post messages and move the controlled clock."""
+
 from __future__ import annotations
 
 import uuid
@@ -35,8 +36,9 @@ class KaopingDriver(Driver):
         self._instance: dict | None = None
 
     def deploy(self) -> str | None:
-        upload = {"file": [(BytesIO(content), name.rsplit("/", 1)[-1])
-                           for name, content in self.files.items()]}
+        upload = {
+            "file": [(BytesIO(content), name.rsplit("/", 1)[-1]) for name, content in self.files.items()]
+        }
         answer = self.api.post("/api/v1/definitions", data=upload, content_type="multipart/form-data")
         if answer.status_code not in (200, 201):
             return f"deploy answered {answer.status_code}: {_error(answer)}"
@@ -46,9 +48,14 @@ class KaopingDriver(Driver):
         refused = self.deploy()
         if refused:
             return refused
-        answer = self.api.post("/api/v1/instances", json={
-            "definition": self.case.process, "business_key": self.business_key,
-            "variables": self.case.start_data})
+        answer = self.api.post(
+            "/api/v1/instances",
+            json={
+                "definition": self.case.process,
+                "business_key": self.business_key,
+                "variables": self.case.start_data,
+            },
+        )
         if answer.status_code != 201:
             return f"start answered {answer.status_code}: {_error(answer)}"
         self.instance_id = answer.json["id"]
@@ -75,25 +82,29 @@ class KaopingDriver(Driver):
         return STATUS.get(instance["status"], instance["status"])
 
     def ready(self) -> list[tuple[str, str]]:
-        return [(t["id"], t["element_id"]) for t in self.instance()["active_tasks"]
-                if t["state"] == "ready"]
+        return [(t["id"], t["element_id"]) for t in self.instance()["active_tasks"] if t["state"] == "ready"]
 
     def complete(self, task_id: str, data: dict) -> None:
-        self._acted(self.api.post(f"/api/v1/tasks/{task_id}/complete", json={"data": data}),
-                    "completing a task")
+        self._acted(
+            self.api.post(f"/api/v1/tasks/{task_id}/complete", json={"data": data}), "completing a task"
+        )
 
     def next_timer(self) -> datetime | None:
         answer = self.api.get("/api/v1/timers", query_string={"limit": 1000})
-        due = [datetime.fromisoformat(t["due_at"]) for t in answer.json["items"]
-               if t["instance_id"] == self.instance_id]
+        due = [
+            datetime.fromisoformat(t["due_at"])
+            for t in answer.json["items"]
+            if t["instance_id"] == self.instance_id
+        ]
         return min(due) if due else None
 
     def move_clock(self, to: datetime) -> None:
         self._acted(self.api.post("/api/v1/clock", json={"now": to.isoformat()}), "moving the clock")
 
     def send(self, message: str, payload: dict) -> bool:
-        answer = self.api.post("/api/v1/messages", json={
-            "name": message, "business_key": self.business_key, "payload": payload})
+        answer = self.api.post(
+            "/api/v1/messages", json={"name": message, "business_key": self.business_key, "payload": payload}
+        )
         self._acted(answer, "posting a message")
         return bool(answer.status_code == 200 and answer.json["correlated"])
 

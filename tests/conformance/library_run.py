@@ -1,13 +1,13 @@
 """Running a model by SpiffWorkflow 3.2.0 alone, in this process: the parser of its dialect, the
 library's own workflow and script engine, and a clock the harness moves. This is the reference
 each Kaoping run is held against."""
+
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
-from typing import Iterator
+from datetime import UTC, date, datetime, timedelta
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.parser import BpmnValidator
@@ -29,7 +29,8 @@ DATA_OBJECTS = "data_objects"  # SpiffWorkflow 3.2.0's key for a process's data 
 
 class _Now:
     """The harness's clock, which SpiffWorkflow's timer code and the models' scripts read."""
-    value: datetime = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+    value: datetime = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 class ControlledDatetime(datetime):
@@ -40,7 +41,7 @@ class ControlledDatetime(datetime):
 
     @classmethod
     def utcnow(cls):
-        return _Now.value.astimezone(timezone.utc).replace(tzinfo=None)
+        return _Now.value.astimezone(UTC).replace(tzinfo=None)
 
 
 class ControlledDate(date):
@@ -73,12 +74,16 @@ def parser_for(dialect: str):
 
 def script_engine() -> PythonScriptEngine:
     # The names the library's own tests hand their script engines, on the harness's clock.
-    return PythonScriptEngine(environment=TaskDataEnvironment(
-        {"datetime": ControlledDatetime, "timedelta": timedelta, "date": ControlledDate}))
+    return PythonScriptEngine(
+        environment=TaskDataEnvironment(
+            {"datetime": ControlledDatetime, "timedelta": timedelta, "date": ControlledDate}
+        )
+    )
 
 
 def parse(case: Case, files: dict[str, bytes]):
     from lxml import etree
+
     parser = parser_for(case.dialect)
     for name, content in files.items():
         tree = etree.fromstring(content)
@@ -120,12 +125,15 @@ class LibraryDriver(Driver):
         return COMPLETED if self.workflow.is_completed() else WAITING
 
     def ready(self) -> list[tuple[str, str]]:
-        return [(str(t.id), t.task_spec.bpmn_id)
-                for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)]
+        return [
+            (str(t.id), t.task_spec.bpmn_id)
+            for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
+        ]
 
     def complete(self, task_id: str, data: dict) -> None:
-        task = next(t for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
-                    if str(t.id) == task_id)
+        task = next(
+            t for t in self.workflow.get_tasks(state=TaskState.READY, manual=True) if str(t.id) == task_id
+        )
         task.data.update(copy.deepcopy(data))
         self._steps(task.run)
 
@@ -139,8 +147,11 @@ class LibraryDriver(Driver):
         self._steps(self.workflow.refresh_timers)
 
     def send(self, message: str, payload: dict) -> bool:
-        waiting = [t for t in self.workflow.get_tasks(state=TaskState.WAITING)
-                   if getattr(getattr(t.task_spec, "event_definition", None), "name", None) == message]
+        waiting = [
+            t
+            for t in self.workflow.get_tasks(state=TaskState.WAITING)
+            if getattr(getattr(t.task_spec, "event_definition", None), "name", None) == message
+        ]
         if not waiting:
             return False
         definition = waiting[0].task_spec.event_definition

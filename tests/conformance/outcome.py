@@ -1,6 +1,7 @@
 """What one run of a model comes to, in terms both runners can produce: the end status, the final
 variables (JSON-normalised) and the order in which human tasks became ready, with the clock moves
 and messages that got it there."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,7 @@ class Outcome:
     detail: str = ""  # why it errored or was refused; shown, never compared
 
     def comparable(self) -> dict[str, Any]:
-        return {"status": self.status, "variables": self.variables, "ready": self.ready,
-                "moves": self.moves}
+        return {"status": self.status, "variables": self.variables, "ready": self.ready, "moves": self.moves}
 
 
 def _default(value: Any) -> Any:
@@ -38,6 +38,5 @@ def normalise(data: dict | None) -> dict[str, Any]:
     """Task data as JSON would carry it: callables (functions a script defined) and private
     `_` keys dropped, dates as ISO 8601 text. Both sides go through this same function, so it
     compares what a JSON client could ever see, not Python identities."""
-    kept = {str(k): v for k, v in (data or {}).items()
-            if not callable(v) and not str(k).startswith("_")}
+    kept = {str(k): v for k, v in (data or {}).items() if not callable(v) and not str(k).startswith("_")}
     return json.loads(json.dumps(kept, default=_default, ensure_ascii=False, sort_keys=True))

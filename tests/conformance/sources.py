@@ -2,6 +2,7 @@
 (their licence keeps them in a separate folder): they are read from KAOPING_CONFORMANCE_MODELS,
 else from the shared conformance folder beside the repository, laid out as the library's
 `tests/SpiffWorkflow/...` tree. Our own models live in models/ here and always run."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,10 @@ def library_models() -> Path | None:
     return None
 
 
-MISSING_REASON = (f"SpiffWorkflow's test models are not on this machine: set {ENV} to a folder "
-                  "holding the library's tests/SpiffWorkflow/ tree (they are never committed here)")
+MISSING_REASON = (
+    f"SpiffWorkflow's test models are not on this machine: set {ENV} to a folder "
+    "holding the library's tests/SpiffWorkflow/ tree (they are never committed here)"
+)
 
 
 def read_files(root: Path, names: tuple[str, ...]) -> dict[str, bytes]:

@@ -3,6 +3,7 @@ SpiffWorkflow 3.2.0 alone and through Kaoping's REST API with the same data, mes
 moves, and must end in the same status with the same variables, having made the same human
 tasks ready in the same order; or be refused, or run otherwise, on purpose and for a reason the
 manifest gives; or be a real divergence, a strict xfail, until it is fixed."""
+
 from __future__ import annotations
 
 import signal
@@ -29,6 +30,7 @@ class Hung(BaseException):
 def deadline(seconds: int, case: Case):
     def expire(*_):
         raise Hung(f"{case.id} still running after {seconds}s: it hangs")
+
     previous = signal.signal(signal.SIGALRM, expire)
     signal.alarm(seconds)
     try:
@@ -84,7 +86,8 @@ def test_kaoping_runs_the_model_as_spiffworkflow_does(case: Case, api: ApiClient
         else:
             expected = run_library(case, files, start)
             assert expected.status != REFUSED, (
-                f"SpiffWorkflow itself refuses {case.id}; list it as not a runnable case: {expected.detail}")
+                f"SpiffWorkflow itself refuses {case.id}; list it as not a runnable case: {expected.detail}"
+            )
         actual = run_kaoping(api, case, files, start)
     if case.refused:
         assert actual.status in (REFUSED, "error"), f"Kaoping ran what it should refuse: {case.refused}"
@@ -94,10 +97,12 @@ def test_kaoping_runs_the_model_as_spiffworkflow_does(case: Case, api: ApiClient
         return
     if case.differs:
         assert actual.comparable() != expected.comparable(), (
-            f"{case.id} now runs as SpiffWorkflow does: drop its `differs` ({case.differs})")
+            f"{case.id} now runs as SpiffWorkflow does: drop its `differs` ({case.differs})"
+        )
         return
     assert actual.comparable() == expected.comparable(), (
-        f"\nSpiffWorkflow: {expected.detail}\nKaoping: {actual.detail}")
+        f"\nSpiffWorkflow: {expected.detail}\nKaoping: {actual.detail}"
+    )
 
 
 _SEEN: set[str] = set()

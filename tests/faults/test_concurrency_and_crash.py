@@ -1,5 +1,6 @@
 """Races and crashes: two people completing the same task at once, and a process that dies
 between loading an instance and saving it."""
+
 from __future__ import annotations
 
 import subprocess
@@ -34,8 +35,11 @@ def test_two_completions_of_one_task_one_wins_one_conflicts(rt, admin, people):
     with rt.db.read() as session:
         completed = session.scalars(select(AuditEvent).where(AuditEvent.type == "task.completed")).all()
         assert len(completed) == 1
-        approvals = session.scalar(select(func.count()).select_from(Task).where(
-            Task.instance_id == instance["id"], Task.element_id == "approve"))
+        approvals = session.scalar(
+            select(func.count())
+            .select_from(Task)
+            .where(Task.instance_id == instance["id"], Task.element_id == "approve")
+        )
         assert approvals == 1
 
 
@@ -57,7 +61,7 @@ def test_a_crash_between_load_and_save_leaves_the_instance_as_it_was(rt, setting
         rt = Runtime.create(Settings(database_url={settings.database_url!r}))
         rt.before_save = lambda: os._exit(17)
         commands.complete(rt, Principal("li.office", groups=frozenset({{"provincial_office"}})),
-                          {draft['id']!r}, {{"responsibility": 40, "policy": 30}})
+                          {draft["id"]!r}, {{"responsibility": 40, "policy": 30}})
     """)
     crashed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert crashed.returncode == 17, crashed.stderr
@@ -72,7 +76,8 @@ def _state(rt, instance_id):
     with rt.db.read() as session:
         instance = session.get(Instance, instance_id)
         state = session.get(WorkflowState, instance_id).state
-        tasks = session.execute(select(Task.id, Task.state).where(Task.instance_id == instance_id)
-                                .order_by(Task.id)).all()
+        tasks = session.execute(
+            select(Task.id, Task.state).where(Task.instance_id == instance_id).order_by(Task.id)
+        ).all()
         events = session.scalar(select(func.count()).select_from(AuditEvent))
         return instance.status, instance.lock_version, state, tuple(tasks), events

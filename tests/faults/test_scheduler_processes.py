@@ -1,6 +1,7 @@
 """Schedulers as separate processes: a restart after a due time fires once; two schedulers on
 one PostgreSQL fire each of 1,000 timers exactly once; a scheduler killed with SIGKILL in the
 middle of a batch loses and duplicates nothing once another pass runs."""
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,8 @@ from sqlalchemy import func, select
 from engine.auth.users import create_user
 from engine.persistence.models import AuditEvent, Task, Timer
 from engine.runtime import commands
-from engine.scheduler.deployment import deploy_files
 from engine.runtime.principal import SYSTEM
+from engine.scheduler.deployment import deploy_files
 
 from ..conftest import FIXTURES, free_port
 
@@ -28,8 +29,13 @@ MANY = 1000
 
 
 def _env(rt, tmp_path, **extra) -> dict:
-    return {**os.environ, "KAOPING_DATABASE_URL": rt.settings.database_url,
-            "KAOPING_CONTROLLED_CLOCK": "1", "KAOPING_PROCESSES_DIR": str(tmp_path / "none"), **extra}
+    return {
+        **os.environ,
+        "KAOPING_DATABASE_URL": rt.settings.database_url,
+        "KAOPING_CONTROLLED_CLOCK": "1",
+        "KAOPING_PROCESSES_DIR": str(tmp_path / "none"),
+        **extra,
+    }
 
 
 def _waiting_instances(rt, count: int) -> None:
@@ -40,8 +46,11 @@ def _waiting_instances(rt, count: int) -> None:
 
 def _counts(rt):
     with rt.db.read() as session:
-        fired = session.execute(select(func.count(), func.count(func.distinct(AuditEvent.task_id)))
-                                .where(AuditEvent.type == "timer.fired")).one()
+        fired = session.execute(
+            select(func.count(), func.count(func.distinct(AuditEvent.task_id))).where(
+                AuditEvent.type == "timer.fired"
+            )
+        ).one()
         after = session.scalar(select(func.count()).select_from(Task).where(Task.element_id == "after"))
         left = session.scalar(select(func.count()).select_from(Timer))
     return tuple(fired), after, left
@@ -55,8 +64,13 @@ def test_a_timer_due_while_the_server_was_down_fires_once_on_restart(rt, tmp_pat
 
     def serve_once_and_ask():
         port = free_port()
-        server = subprocess.Popen([KAOPING, "serve", "--port", str(port)], env=env,
-                                  stderr=subprocess.PIPE, text=True, start_new_session=True)
+        server = subprocess.Popen(
+            [KAOPING, "serve", "--port", str(port)],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         try:
             for line in server.stderr:  # the request below queues until the worker is up
                 if "Booting worker" in line:
@@ -81,8 +95,16 @@ def test_two_schedulers_on_postgresql_fire_each_timer_exactly_once(rt, tmp_path)
     _waiting_instances(rt, MANY)
     rt.clock.set(rt.clock.now() + timedelta(hours=2))
     env = _env(rt, tmp_path)
-    schedulers = [subprocess.Popen([KAOPING, "scheduler", "--once"], env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    schedulers = [
+        subprocess.Popen(
+            [KAOPING, "scheduler", "--once"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     fired = []
     for process in schedulers:
         out, err = process.communicate(timeout=600)
@@ -96,8 +118,13 @@ def test_a_scheduler_killed_mid_batch_loses_and_duplicates_nothing(rt, tmp_path)
     _waiting_instances(rt, MANY)
     rt.clock.set(rt.clock.now() + timedelta(hours=2))
     env = _env(rt, tmp_path)
-    victim = subprocess.Popen([KAOPING, "scheduler", "--verbose"], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, text=True)
+    victim = subprocess.Popen(
+        [KAOPING, "scheduler", "--verbose"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     seen = 0
     for line in victim.stdout:  # let it get well into the work, then pull the plug
         seen += line.startswith("fired timer")
@@ -108,6 +135,8 @@ def test_a_scheduler_killed_mid_batch_loses_and_duplicates_nothing(rt, tmp_path)
     (fired, _), _, _ = _counts(rt)
     assert MANY // 5 <= fired < MANY
 
-    rest = subprocess.run([KAOPING, "scheduler", "--once"], env=env, capture_output=True, text=True, timeout=600)
+    rest = subprocess.run(
+        [KAOPING, "scheduler", "--once"], env=env, capture_output=True, text=True, timeout=600
+    )
     assert rest.returncode == 0, rest.stderr
     assert _counts(rt) == ((MANY, MANY), MANY, 0)

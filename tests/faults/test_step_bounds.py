@@ -4,13 +4,13 @@ whatever SpiffWorkflow raises during a step is an incident too, never a 500.
 
 Starts that would never return on an engine without the budget run on a daemon thread, so
 such an engine fails these tests instead of hanging the suite."""
+
 from __future__ import annotations
 
 import threading
 from dataclasses import replace
 
 import pytest
-
 from sqlalchemy import select
 
 from engine.config import Settings
@@ -26,8 +26,9 @@ def settings(settings):
 
 def _start_within(admin, seconds: float, key: str, variables: dict):
     answer = {}
-    thread = threading.Thread(target=lambda: answer.update(r=admin.start(key, variables=variables)),
-                              daemon=True)
+    thread = threading.Thread(
+        target=lambda: answer.update(r=admin.start(key, variables=variables)), daemon=True
+    )
     thread.start()
     thread.join(seconds)
     assert not thread.is_alive(), f"starting {key} did not finish within {seconds} s"
@@ -39,8 +40,11 @@ def _incident(rt, admin, response) -> dict:
     instance = admin.get(f"/api/v1/instances/{response.json['id']}").json
     assert instance["status"] == "error", instance
     with rt.db.read() as session:
-        recorded = session.scalars(select(AuditEvent.element).where(
-            AuditEvent.instance_id == instance["id"], AuditEvent.type == "instance.error")).all()
+        recorded = session.scalars(
+            select(AuditEvent.element).where(
+                AuditEvent.instance_id == instance["id"], AuditEvent.type == "instance.error"
+            )
+        ).all()
     assert recorded == [instance["error"]["element"]]
     return instance["error"]
 
@@ -75,17 +79,23 @@ def test_a_huge_cardinality_is_refused_before_any_copy_is_created(rt, admin):
     assert admin.tasks() == []
 
 
-@pytest.mark.parametrize("variables, raised", [
-    ({"panel_size": "three"}, "'str' object cannot be interpreted as an integer"),  # TypeError
-    ({"panel_size": 3, "scores": ["kept"]}, "name 'data_ouput' is not defined"),  # NameError
-], ids=["size_is_text", "output_already_filled"])
+@pytest.mark.parametrize(
+    "variables, raised",
+    [
+        ({"panel_size": "three"}, "'str' object cannot be interpreted as an integer"),  # TypeError
+        ({"panel_size": 3, "scores": ["kept"]}, "name 'data_ouput' is not defined"),  # NameError
+    ],
+    ids=["size_is_text", "output_already_filled"],
+)
 def test_whatever_spiffworkflow_raises_is_an_incident(rt, admin, variables, raised):
     """Neither is a SpiffWorkflow exception: a Python error inside the library (the second is
     SpiffWorkflow 3.2.0's own typo, on an output collection that already has items)."""
     admin.deploy("panel_parallel.bpmn")
     error = _incident(rt, admin, admin.start("panel_parallel", variables=variables))
-    assert error == {"element": "score_seat", "message": raised,
-                     "type": error["type"]} and error["type"] in ("TypeError", "NameError")
+    assert error == {"element": "score_seat", "message": raised, "type": error["type"]} and error["type"] in (
+        "TypeError",
+        "NameError",
+    )
 
 
 def test_a_start_event_that_fails_while_the_instance_is_created_is_an_incident(rt, admin):
@@ -100,8 +110,9 @@ def test_a_start_event_that_fails_while_the_instance_is_created_is_an_incident(r
 def test_by_default_a_loop_is_an_incident_before_spiffworkflow_loses_sight_of_it(rt, admin):
     """SpiffWorkflow 3.2.0 looks no deeper than 1000 levels into a workflow: a wait-free loop
     of ~500 rounds would pass for completed. The default budget stops it before that."""
-    rt.settings = replace(rt.settings, step_task_limit=Settings().step_task_limit,
-                          step_time_limit=Settings().step_time_limit)
+    rt.settings = replace(
+        rt.settings, step_task_limit=Settings().step_task_limit, step_time_limit=Settings().step_time_limit
+    )
     admin.deploy("loops_without_wait.bpmn")
     response = _start_within(admin, 4 * SECONDS, "loops_without_wait", {"rounds": 0})
     assert "engine tasks" in _incident(rt, admin, response)["message"]

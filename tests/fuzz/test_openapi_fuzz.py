@@ -5,6 +5,7 @@ makes may get a server error or an answer the document does not describe.
 Every check schemathesis has runs, on examples, on the coverage phase's boundary and negative
 values, and on generated data, with a fixed seed and derandomized, so a run is repeatable and
 bounded (about a minute and a half on two cores)."""
+
 from __future__ import annotations
 
 import shutil
@@ -33,29 +34,34 @@ ALL_CHECKS = CHECKS.get_all()
 
 
 def _config() -> SchemathesisConfig:
-    return SchemathesisConfig.from_dict({
-        "seed": SEED,
-        "generation": {
-            "mode": "all",
-            "max-examples": MAX_EXAMPLES,
-            "deterministic": True,
-            "database": "none",
-            # NUL is refused with a documented 400 (engine/json_input.py); as "valid" data it
-            # would only report that rule back as a rejection of positive data.
-            "allow-x00": False,
-            # Every request carries the administrator's token (`served`); ignored_auth still
-            # checks what happens without it or with a wrong one.
-            "with-security-parameters": False,
-        },
-    })
+    return SchemathesisConfig.from_dict(
+        {
+            "seed": SEED,
+            "generation": {
+                "mode": "all",
+                "max-examples": MAX_EXAMPLES,
+                "deterministic": True,
+                "database": "none",
+                # NUL is refused with a documented 400 (engine/json_input.py); as "valid" data it
+                # would only report that rule back as a rejection of positive data.
+                "allow-x00": False,
+                # Every request carries the administrator's token (`served`); ignored_auth still
+                # checks what happens without it or with a wrong one.
+                "with-security-parameters": False,
+            },
+        }
+    )
 
 
 def _served_document() -> schemathesis.schemas.BaseSchema:
     # Parametrizing needs the document at collection time, before any fixture exists; it is the
     # one the app serves, and serving it touches no database (schemathesis's fixture-based
     # loader does not run under this pytest).
-    app = create_app(Settings(database_url="sqlite://", scheduler=False,
-                              processes_dir=Path(tempfile.gettempdir()) / "none"))
+    app = create_app(
+        Settings(
+            database_url="sqlite://", scheduler=False, processes_dir=Path(tempfile.gettempdir()) / "none"
+        )
+    )
     return schemathesis.openapi.from_wsgi("/api/openapi.json", app, config=_config())
 
 
@@ -65,17 +71,28 @@ def served(sqlite_template, tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz")
     shutil.copy(sqlite_template, folder / "kaoping.db")
     clock = FixedClock(START)
-    runtime = Runtime.create(Settings(database_url=f"sqlite:///{folder / 'kaoping.db'}", scheduler=False,
-                                      processes_dir=folder / "none", script_time_limit=0.5,
-                                      secret_key=SECRET_KEY), clock=clock)
+    runtime = Runtime.create(
+        Settings(
+            database_url=f"sqlite:///{folder / 'kaoping.db'}",
+            scheduler=False,
+            processes_dir=folder / "none",
+            script_time_limit=0.5,
+            secret_key=SECRET_KEY,
+        ),
+        clock=clock,
+    )
     app = create_app(runtime=runtime)
     with runtime.db.write() as session:
         token = create_user(session, "admin", now=clock.now(), admin=True, groups=["provincial_office"])
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     files = {"file": [(open(FIXTURES / name, "rb"), name) for name in ("review.bpmn", "draft.json")]}
-    assert client.post("/api/v1/definitions", data=files, headers=headers,
-                       content_type="multipart/form-data").status_code == 201
+    assert (
+        client.post(
+            "/api/v1/definitions", data=files, headers=headers, content_type="multipart/form-data"
+        ).status_code
+        == 201
+    )
     started = client.post("/api/v1/instances", json={"definition": "review"}, headers=headers)
     assert started.status_code == 201 and started.json["active_tasks"]
     yield app, headers
@@ -118,10 +135,19 @@ def _error_code(response) -> str | None:
 
 
 @schema.parametrize()
-@settings(derandomize=True, database=None, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 def test_the_api_answers_as_its_document_says(case, served):
     app, headers = served
     response = case.call(app=app, headers=headers)
-    case.validate_response(response, headers=headers, transport_kwargs={"app": app, "headers": headers},
-                           checks=ALL_CHECKS, excluded_checks=_excluded(case, response))
+    case.validate_response(
+        response,
+        headers=headers,
+        transport_kwargs={"app": app, "headers": headers},
+        checks=ALL_CHECKS,
+        excluded_checks=_excluded(case, response),
+    )

@@ -1,6 +1,7 @@
 """Cycles live by dates: a timer start event opens one every 1 November, reminders go out every
 7 days while the plan is open, a due date makes it overdue once, and the last day of February
 escalates what is still open. All on the controlled clock, moved through the API."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,7 +24,9 @@ def _instance(admin, business_key):
 
 
 def _events(admin, instance, type_=None):
-    events = admin.get(f"/api/v1/instances/{instance['id']}/events", query_string={"limit": 1000}).json["items"]
+    events = admin.get(f"/api/v1/instances/{instance['id']}/events", query_string={"limit": 1000}).json[
+        "items"
+    ]
     return [e for e in events if type_ is None or e["type"] == type_]
 
 
@@ -51,8 +54,9 @@ def test_a_cycle_started_by_hand_before_its_first_november_opens_at_once(admin):
     month before the first one, it ended at once with nothing run: the start event waited for
     the cycle's own occurrence and was then taken as fired with no path out."""
     admin.deploy("annual_cycle.bpmn")
-    started = admin.start("annual_cycle", business_key="annual-early",
-                          variables={"occurrence": "2021-10-01T00:00:00+08:00"})
+    started = admin.start(
+        "annual_cycle", business_key="annual-early", variables={"occurrence": "2021-10-01T00:00:00+08:00"}
+    )
     assert started.status_code == 201 and started.json["status"] == "running", started.json["error"]
     assert [t["element_id"] for t in started.json["active_tasks"]] == ["plan"]
     _move(admin, now="2022-11-02T00:00:00+08:00")  # the cycle's own dates run no second plan in it
@@ -105,8 +109,11 @@ def test_the_last_day_of_february_escalates_what_is_open(admin, year, deadline):
 
 def test_a_new_version_replaces_the_schedule(admin):
     admin.deploy("annual_cycle.bpmn")
-    later = (FIXTURES / "annual_cycle.bpmn").read_bytes().replace(
-        b"R/2021-11-01T09:00:00+08:00/P1Y", b"R/2021-11-15T09:00:00+08:00/P1Y")
+    later = (
+        (FIXTURES / "annual_cycle.bpmn")
+        .read_bytes()
+        .replace(b"R/2021-11-01T09:00:00+08:00/P1Y", b"R/2021-11-15T09:00:00+08:00/P1Y")
+    )
     assert admin.post("/api/v1/definitions", data=later, content_type="application/xml").status_code == 201
     [start] = admin.get("/api/v1/timers").json["items"]
     assert start["version"] == 2 and start["due_at"].startswith("2021-11-15")
@@ -126,5 +133,3 @@ def test_the_clock_is_for_administrators_and_never_goes_back(admin, people):
     assert admin.post("/api/v1/clock", json={"advance": "soon"}).status_code == 422
     assert admin.post("/api/v1/clock", json={}).status_code == 422
     assert admin.get("/api/v1/clock").json["now"].startswith("2021-10-02T00:00:00")
-
-

@@ -3,6 +3,7 @@ errors, data objects read and written across a sub-process, escalations caught o
 activities) run twice: through the API, and by SpiffWorkflow 3.2.0 alone in this process. Each
 run must end the same: the same status, the same final variables, the same tasks ready along
 the way and the same elements reached."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,9 @@ def _json(data: dict) -> dict:
     return json.loads(json.dumps(data, default=str, sort_keys=True))
 
 
-def by_the_library(files: tuple[str, ...], process: str, start: dict,
-                   steps: list[tuple[str, dict]]) -> Ending:
+def by_the_library(
+    files: tuple[str, ...], process: str, start: dict, steps: list[tuple[str, dict]]
+) -> Ending:
     """SpiffWorkflow as its own tests drive it: data on the start, engine steps, then each human
     task completed with its data; the workflow's final data is what the library keeps in
     `workflow.data` once it has completed."""
@@ -50,13 +52,19 @@ def by_the_library(files: tuple[str, ...], process: str, start: dict,
         workflow.do_engine_steps()
     ready.append(sorted(t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY, manual=True)))
     assert workflow.is_completed(), "each story runs to the end"
-    reached = sorted({t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)
-                      if getattr(t.task_spec, "bpmn_id", None)})
+    reached = sorted(
+        {
+            t.task_spec.bpmn_id
+            for t in workflow.get_tasks(state=TaskState.COMPLETED)
+            if getattr(t.task_spec, "bpmn_id", None)
+        }
+    )
     return Ending("completed", _json(workflow.data), ready, reached)
 
 
-def through_the_api(rt, admin, files: tuple[str, ...], process: str, start: dict,
-                    steps: list[tuple[str, dict]]) -> Ending:
+def through_the_api(
+    rt, admin, files: tuple[str, ...], process: str, start: dict, steps: list[tuple[str, dict]]
+) -> Ending:
     deployed = admin.deploy(*files)
     assert deployed.status_code == 201, deployed.json
     started = admin.start(process, variables=start)
@@ -77,12 +85,16 @@ def through_the_api(rt, admin, files: tuple[str, ...], process: str, start: dict
 TRANSACTION = ("transaction.bpmn",)
 
 
-@pytest.mark.parametrize("steps, path", [
-    ([("enter_name", {"name": "Lu"}), ("enter_count", {"count": 3})], "summarise"),
-    ([("enter_name", {"name": ""})], "note_cancel"),
-    ([("enter_name", {"name": "Lu"}), ("enter_count", {"count": -1})], "note_rejected"),
-    ([("enter_name", {"name": "Lu"}), ("enter_count", {"count": 0})], "note_error"),
-], ids=["normal", "cancel", "error-with-code", "error-without-code"])
+@pytest.mark.parametrize(
+    "steps, path",
+    [
+        ([("enter_name", {"name": "Lu"}), ("enter_count", {"count": 3})], "summarise"),
+        ([("enter_name", {"name": ""})], "note_cancel"),
+        ([("enter_name", {"name": "Lu"}), ("enter_count", {"count": -1})], "note_rejected"),
+        ([("enter_name", {"name": "Lu"}), ("enter_count", {"count": 0})], "note_error"),
+    ],
+    ids=["normal", "cancel", "error-with-code", "error-without-code"],
+)
 def test_a_transaction_ends_as_the_library_ends_it(rt, admin, steps, path):
     library = by_the_library(TRANSACTION, "collect_in_transaction", {}, steps)
     ours = through_the_api(rt, admin, TRANSACTION, "collect_in_transaction", {}, steps)
@@ -90,10 +102,14 @@ def test_a_transaction_ends_as_the_library_ends_it(rt, admin, steps, path):
     assert ours == library
 
 
-@pytest.mark.parametrize("steps", [
-    [("decide", {"verdict": "pass"}), ("confirm", {"remark": "fine"})],
-    [("decide", {"verdict": "fail"}), ("confirm", {})],
-], ids=["archived", "failed"])
+@pytest.mark.parametrize(
+    "steps",
+    [
+        [("decide", {"verdict": "pass"}), ("confirm", {"remark": "fine"})],
+        [("decide", {"verdict": "fail"}), ("confirm", {})],
+    ],
+    ids=["archived", "failed"],
+)
 def test_data_objects_end_in_the_variables_as_the_library_keeps_them(rt, admin, steps):
     library = by_the_library(("data_objects.bpmn",), "verdict_as_data_object", {}, steps)
     ours = through_the_api(rt, admin, ("data_objects.bpmn",), "verdict_as_data_object", {}, steps)
@@ -115,8 +131,11 @@ def test_data_objects_show_while_the_instance_runs(admin):
 ESCALATION = ("escalation_caller.bpmn", "escalation_callee.bpmn")
 
 
-@pytest.mark.parametrize("start", [{"should_escalate": True}, {"should_escalate": False}, {}],
-                         ids=["escalates", "does-not-escalate", "variable-missing"])
+@pytest.mark.parametrize(
+    "start",
+    [{"should_escalate": True}, {"should_escalate": False}, {}],
+    ids=["escalates", "does-not-escalate", "variable-missing"],
+)
 def test_escalations_from_call_activities_end_as_the_library_ends_them(rt, admin, start):
     library = by_the_library(ESCALATION, "escalation_caller", start, [])
     ours = through_the_api(rt, admin, ESCALATION, "escalation_caller", start, [])

@@ -3,6 +3,7 @@ collection). Whatever the engine does to save work (deferring the completion of 
 while siblings remain), the instance ends exactly as SpiffWorkflow in-process ends the same
 BPMN with the same completions in the same order: same status, same final variables, and the
 same failure where SpiffWorkflow fails."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,8 +37,9 @@ def in_process(fixture: str, submit) -> dict:
     try:
         workflow.do_engine_steps()
         for seat in ORDER:
-            ready = {t.data.get("seat"): t for t in workflow.get_tasks(state=TaskState.READY)
-                     if t.task_spec.manual}
+            ready = {
+                t.data.get("seat"): t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual
+            }
             if seat not in ready:  # a sequential panel offers one seat at a time, in order
                 seat = min(ready)
             task = ready[seat]

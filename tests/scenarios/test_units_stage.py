@@ -1,8 +1,8 @@
 """A stage of parallel units (one copy per prefecture): each unit's completion is recorded
 without touching the workflow until the last one closes the stage, and the result is the same
 as if every completion had been applied at once."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from engine.persistence.models import Instance, WorkflowState
 
@@ -11,12 +11,15 @@ PREFECTURES = [{"code": code} for code in ("530100", "530300", "530400", "530500
 
 def _state(rt, instance_id):
     with rt.db.read() as session:
-        return session.get(WorkflowState, instance_id).state, session.get(Instance, instance_id).deferred_count
+        return session.get(WorkflowState, instance_id).state, session.get(
+            Instance, instance_id
+        ).deferred_count
 
 
 def test_units_complete_without_loading_the_workflow_until_the_last(rt, admin, people):
-    officials = {p["code"]: people(f"official.{p['code']}", groups=[f"prefecture:{p['code']}"])
-                 for p in PREFECTURES}
+    officials = {
+        p["code"]: people(f"official.{p['code']}", groups=[f"prefecture:{p['code']}"]) for p in PREFECTURES
+    }
     admin.deploy("units_results.bpmn")
     instance = admin.start("units_results", variables={"units": PREFECTURES}).json
     state_at_start, _ = _state(rt, instance["id"])
@@ -34,10 +37,18 @@ def test_units_complete_without_loading_the_workflow_until_the_last(rt, admin, p
     # SpiffWorkflow appends to a list output as units merge: completion order, kept by the replay
     assert done["variables"]["results"] == [401, 102, 503, 504, 300]
     assert _state(rt, instance["id"])[1] == 0
-    completed = [e for e in admin.get(f"/api/v1/instances/{instance['id']}/events").json["items"]
-                 if e["type"] == "task.completed"]
-    assert [e["actor"] for e in completed] == ["official.530400", "official.530100", "official.532500",
-                                               "official.530500", "official.530300"]
+    completed = [
+        e
+        for e in admin.get(f"/api/v1/instances/{instance['id']}/events").json["items"]
+        if e["type"] == "task.completed"
+    ]
+    assert [e["actor"] for e in completed] == [
+        "official.530400",
+        "official.530100",
+        "official.532500",
+        "official.530500",
+        "official.530300",
+    ]
 
 
 def test_a_step_that_loads_the_workflow_applies_recorded_units_first(rt, admin, people):

@@ -1,10 +1,11 @@
 """The third party's report arrives from outside: a signed request to an inbound endpoint
 becomes the BPMN message the field evaluation waits for. Forged, stale, replayed, oversized and
 malformed requests change nothing."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,18 +16,28 @@ from engine.scheduler.drain import drain
 
 
 def _endpoint(admin, **extra):
-    created = admin.post("/api/v1/inbound-endpoints", json={
-        "name": "third-party", "message": "third_party.report", "business_key_path": "$.cycle.key", **extra})
+    created = admin.post(
+        "/api/v1/inbound-endpoints",
+        json={
+            "name": "third-party",
+            "message": "third_party.report",
+            "business_key_path": "$.cycle.key",
+            **extra,
+        },
+    )
     assert created.status_code == 201, created.json
     return created.json["secret"]
 
 
 def _signed(secret, body: dict | list | str, *, webhook_id="msg_1", at=None):
     text = body if isinstance(body, str) else json.dumps(body)
-    at = at or datetime.now(timezone.utc)
-    headers = {"webhook-id": webhook_id, "webhook-timestamp": str(int(at.timestamp())),
-               "webhook-signature": Signer(secret).sign(webhook_id, at, text),
-               "content-type": "application/json"}
+    at = at or datetime.now(UTC)
+    headers = {
+        "webhook-id": webhook_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": Signer(secret).sign(webhook_id, at, text),
+        "content-type": "application/json",
+    }
     return text, headers
 
 
@@ -36,8 +47,10 @@ def _post(client, text, headers):
 
 def _recorded(rt):
     with rt.db.read() as session:
-        return (session.scalar(select(func.count()).select_from(InboundReceipt)),
-                session.scalar(select(func.count()).select_from(BufferedMessage)))
+        return (
+            session.scalar(select(func.count()).select_from(InboundReceipt)),
+            session.scalar(select(func.count()).select_from(BufferedMessage)),
+        )
 
 
 def test_a_signed_report_reaches_the_waiting_instance_once(rt, client, admin):
@@ -54,7 +67,9 @@ def test_a_signed_report_reaches_the_waiting_instance_once(rt, client, admin):
     events = admin.get(f"/api/v1/instances/{instance['id']}/events").json["items"]
     [correlated] = [e for e in events if e["type"] == "message.correlated"]
     assert correlated["actor"] == "inbound:third-party" and correlated["data"]["payload"] == report
-    assert [t["element_id"] for t in admin.get(f"/api/v1/instances/{instance['id']}").json["active_tasks"]] == ["read_report"]
+    assert [
+        t["element_id"] for t in admin.get(f"/api/v1/instances/{instance['id']}").json["active_tasks"]
+    ] == ["read_report"]
     assert _recorded(rt) == (1, 0)
 
 
@@ -65,19 +80,24 @@ def test_a_report_that_comes_early_waits_for_its_catcher(rt, client, admin):
     assert early.status_code == 202 and early.json == {"replayed": False, "correlated": 0, "buffered": True}
     instance = admin.start("field_evaluation", business_key="annual-2026").json
     drain(rt)  # the scheduler's pass hands kept messages to catchers that have come
-    assert [t["element_id"] for t in admin.get(f"/api/v1/instances/{instance['id']}").json["active_tasks"]] == ["read_report"]
+    assert [
+        t["element_id"] for t in admin.get(f"/api/v1/instances/{instance['id']}").json["active_tasks"]
+    ] == ["read_report"]
     assert _recorded(rt) == (1, 0)
 
 
-@pytest.mark.parametrize("case, status, code", [
-    ("forged", 401, "signature_invalid"),
-    ("stale", 401, "timestamp_out_of_tolerance"),
-    ("unsigned", 401, "signature_headers_missing"),
-    ("oversized", 413, "body_too_large"),
-    ("not an object", 422, "invalid_payload"),
-    ("no business key", 422, "invalid_payload"),
-    ("not json", 422, "invalid_payload"),
-])
+@pytest.mark.parametrize(
+    "case, status, code",
+    [
+        ("forged", 401, "signature_invalid"),
+        ("stale", 401, "timestamp_out_of_tolerance"),
+        ("unsigned", 401, "signature_headers_missing"),
+        ("oversized", 413, "body_too_large"),
+        ("not an object", 422, "invalid_payload"),
+        ("no business key", 422, "invalid_payload"),
+        ("not json", 422, "invalid_payload"),
+    ],
+)
 def test_bad_requests_change_nothing(rt, client, admin, case, status, code):
     secret = _endpoint(admin)
     admin.deploy("message.bpmn")
@@ -86,7 +106,7 @@ def test_bad_requests_change_nothing(rt, client, admin, case, status, code):
     if case == "forged":
         text, headers = _signed("whsec_" + "A" * 32, good)
     elif case == "stale":
-        text, headers = _signed(secret, good, at=datetime.now(timezone.utc) - timedelta(minutes=10))
+        text, headers = _signed(secret, good, at=datetime.now(UTC) - timedelta(minutes=10))
     elif case == "unsigned":
         text, headers = json.dumps(good), {"content-type": "application/json"}
     elif case == "oversized":
@@ -101,15 +121,22 @@ def test_bad_requests_change_nothing(rt, client, admin, case, status, code):
     assert response.status_code == status, response.json
     assert response.json["error"]["code"] == code
     assert _recorded(rt) == (0, 0)
-    assert [t["element_id"] for t in admin.get(f"/api/v1/instances/{instance['id']}").json["active_tasks"]] == []
+    assert [
+        t["element_id"] for t in admin.get(f"/api/v1/instances/{instance['id']}").json["active_tasks"]
+    ] == []
 
 
 def test_endpoints_are_managed_by_administrators(client, admin, people):
     office = people("li.office", groups=["provincial_office"])
     assert office.post("/api/v1/inbound-endpoints", json={"name": "x", "message": "m"}).status_code == 403
     _endpoint(admin)
-    assert admin.post("/api/v1/inbound-endpoints", json={"name": "third-party", "message": "m"}).status_code == 409
-    assert admin.post("/api/v1/inbound-endpoints", json={"name": "Bad Name", "message": "m"}).status_code == 422
+    assert (
+        admin.post("/api/v1/inbound-endpoints", json={"name": "third-party", "message": "m"}).status_code
+        == 409
+    )
+    assert (
+        admin.post("/api/v1/inbound-endpoints", json={"name": "Bad Name", "message": "m"}).status_code == 422
+    )
     [listed] = admin.get("/api/v1/inbound-endpoints").json["items"]
     assert listed["name"] == "third-party" and "secret" not in listed
     assert client.post("/api/v1/inbound/nobody", data="{}").status_code == 404

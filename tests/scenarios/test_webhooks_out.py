@@ -1,5 +1,6 @@
 """Provincial systems hear of every task and decision: signed deliveries from the outbox, in
 order, at least once, retried with backoff, and never in the way of the people doing the work."""
+
 from __future__ import annotations
 
 import json
@@ -42,12 +43,19 @@ def test_events_arrive_signed_in_order_and_are_logged(rt, admin, people):
 
     verifier = Verifier(hook["secret"])
     bodies = [verifier.verify(body, headers) for headers, body in receiver.accepted()]  # as a receiver would
-    assert [b["type"] for b in bodies] == ["instance.started", "task.created", "task.completed", "task.created"]
+    assert [b["type"] for b in bodies] == [
+        "instance.started",
+        "task.created",
+        "task.completed",
+        "task.created",
+    ]
     assert all(b["data"]["instance_id"] == instance["id"] for b in bodies)
     assert len({h["webhook-id"] for h, _ in receiver.accepted()}) == 4
     deliveries = admin.get(f"/api/v1/webhooks/{hook['id']}/deliveries").json["items"]
     assert [d["status"] for d in deliveries] == ["succeeded"] * 4
-    assert all(d["attempt"] == 1 and d["response_status"] == 200 and d["latency_ms"] is not None for d in deliveries)
+    assert all(
+        d["attempt"] == 1 and d["response_status"] == 200 and d["latency_ms"] is not None for d in deliveries
+    )
     assert _deliver(rt) == 0  # at least once, and here exactly once
 
 
@@ -107,10 +115,20 @@ def test_an_event_written_before_a_restart_is_delivered_once_after_it(rt, settin
 
 def test_subscriptions_are_for_administrators_with_valid_urls(admin, people):
     office = people("li.office", groups=["provincial_office"])
-    assert office.post("/api/v1/webhooks", json={"url": "http://127.0.0.1/x", "events": ["*"]}).status_code == 403
-    assert admin.post("/api/v1/webhooks", json={"url": "file:///etc/passwd", "events": ["*"]}).status_code == 422
-    assert admin.post("/api/v1/webhooks", json={"url": "http://127.0.0.1/x", "events": ["no.such"]}).status_code == 422
-    created = admin.post("/api/v1/webhooks", json={"url": "https://example.invalid/x", "events": ["task.created"]}).json
+    assert (
+        office.post("/api/v1/webhooks", json={"url": "http://127.0.0.1/x", "events": ["*"]}).status_code
+        == 403
+    )
+    assert (
+        admin.post("/api/v1/webhooks", json={"url": "file:///etc/passwd", "events": ["*"]}).status_code == 422
+    )
+    assert (
+        admin.post("/api/v1/webhooks", json={"url": "http://127.0.0.1/x", "events": ["no.such"]}).status_code
+        == 422
+    )
+    created = admin.post(
+        "/api/v1/webhooks", json={"url": "https://example.invalid/x", "events": ["task.created"]}
+    ).json
     assert admin.delete(f"/api/v1/webhooks/{created['id']}").status_code == 204
     assert admin.delete(f"/api/v1/webhooks/{created['id']}").status_code == 404
     assert admin.get("/api/v1/webhooks").json["items"] == []

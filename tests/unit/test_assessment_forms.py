@@ -26,26 +26,51 @@ SHAPES: dict[str, dict] = {
         "third_party": None,
         "departments": [dict.fromkeys(["key", "name"])],
         "counties": [dict.fromkeys(["code", "name", "prefecture", "category"])],
-        "due": dict.fromkeys(["self_assessment", "routine_evaluation", "field_evaluation",
-                              "spot_check", "comprehensive"]),
+        "due": dict.fromkeys(
+            ["self_assessment", "routine_evaluation", "field_evaluation", "spot_check", "comprehensive"]
+        ),
     },
-    "self-assessment": {"assessment": {
-        **dict.fromkeys(["code", "progress", "results", "problems", "measures", "highlight",
-                         "highlight_note", "serious_return_to_poverty"]),
-        "county_ratings": [{"code": None, "name": None, **ASPECTS}],
-    }},
-    "routine-evaluation": {"evaluation": {
-        "department": None, "scores": [dict.fromkeys(["code", "name", "score"])], "note": None,
-    }},
+    "self-assessment": {
+        "assessment": {
+            **dict.fromkeys(
+                [
+                    "code",
+                    "progress",
+                    "results",
+                    "problems",
+                    "measures",
+                    "highlight",
+                    "highlight_note",
+                    "serious_return_to_poverty",
+                ]
+            ),
+            "county_ratings": [{"code": None, "name": None, **ASPECTS}],
+        }
+    },
+    "routine-evaluation": {
+        "evaluation": {
+            "department": None,
+            "scores": [dict.fromkeys(["code", "name", "score"])],
+            "note": None,
+        }
+    },
     "field-findings": {"findings": {"summary": None, "issues": [dict.fromkeys(["code", "issue"])]}},
-    "spot-check": {"check": dict.fromkeys(["code", "verified_score", "problems_found",
-                                           "serious_return_to_poverty", "notes"])},
+    "spot-check": {
+        "check": dict.fromkeys(
+            ["code", "verified_score", "problems_found", "serious_return_to_poverty", "notes"]
+        )
+    },
     "comprehensive": dict.fromkeys(["report", "confirmed"]),
     "gate-decision": dict.fromkeys(["decision", "comment"]),
     "publication": dict.fromkeys(["notice_number", "notice"]),
-    "rectification": {"rectification": dict.fromkeys(["code", "name", "grade", "measures", "deadline", "responsible"])},
-    "transition-self-assessment": {"five_year": dict.fromkeys(
-        ["code", "summary", "problems", "plans", "highlight", "serious_return_to_poverty"])},
+    "rectification": {
+        "rectification": dict.fromkeys(["code", "name", "grade", "measures", "deadline", "responsible"])
+    },
+    "transition-self-assessment": {
+        "five_year": dict.fromkeys(
+            ["code", "summary", "problems", "plans", "highlight", "serious_return_to_poverty"]
+        )
+    },
 }
 NAMES = sorted(SHAPES)
 
@@ -53,13 +78,26 @@ NAMES = sorted(SHAPES)
 BASES: dict[str, dict] = {
     "annual-plan": {
         "departments": [{"key": "education", "name": "省教育厅"}],
-        "counties": [{"code": "530102", "name": "五华区", "prefecture": "昆明市"},
-                     {"code": "532923", "name": "祥云县", "prefecture": "大理白族自治州", "category": "other"}],
+        "counties": [
+            {"code": "530102", "name": "五华区", "prefecture": "昆明市"},
+            {"code": "532923", "name": "祥云县", "prefecture": "大理白族自治州", "category": "other"},
+        ],
     },
-    "self-assessment": {"assessment": {"code": "530100", "county_ratings": [
-        {"code": "530102", "name": "五华区"}, {"code": "530103", "name": "盘龙区", "work": 77.5}]}},
-    "routine-evaluation": {"evaluation": {"department": "education", "scores": [
-        {"code": "530100", "name": "昆明市"}, {"code": "530102", "name": "五华区"}]}},
+    "self-assessment": {
+        "assessment": {
+            "code": "530100",
+            "county_ratings": [
+                {"code": "530102", "name": "五华区"},
+                {"code": "530103", "name": "盘龙区", "work": 77.5},
+            ],
+        }
+    },
+    "routine-evaluation": {
+        "evaluation": {
+            "department": "education",
+            "scores": [{"code": "530100", "name": "昆明市"}, {"code": "530102", "name": "五华区"}],
+        }
+    },
     "field-findings": {"findings": {"issues": [{"code": "530102"}]}},
     "spot-check": {"check": {"code": "530102"}},
     "comprehensive": {},
@@ -126,6 +164,7 @@ def error_path(path: tuple) -> str:
 
 # -- the files --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", NAMES)
 def test_form_parses_with_its_file_stem_as_id(name):
     form = load(name)
@@ -152,7 +191,11 @@ def test_annual_plan_rules():
     code = find(parts, "counties", "code")
     assert code["readonly"] is True and code["validate"]["pattern"] == r"^53\d{4}$"
     assert [v["value"] for v in find(parts, "counties", "category")["values"]] == [
-        "national_key", "provincial_key", "other_poor", "other"]
+        "national_key",
+        "provincial_key",
+        "other_poor",
+        "other",
+    ]
     assert find(parts, "departments", "key")["validate"]["pattern"] == "^[a-z_]+$"
     assert all(find(parts, "due", k)["subtype"] == "date" for k in SHAPES["annual-plan"]["due"])
 
@@ -172,6 +215,7 @@ def test_no_form_disables_a_field_the_validator_would_drop():
 
 
 # -- generate ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("prefilled", [False, True], ids=["bare", "prefilled"])
@@ -194,7 +238,9 @@ def test_generated_annual_plan_values_follow_the_rules():
     form = load("annual-plan")
     for seed in SEEDS:
         data = generate(form, None, rng=random.Random(seed))
-        assert 0.05 <= data["sampling_ratio"] <= 1 and round(data["sampling_ratio"], 2) == data["sampling_ratio"]
+        assert (
+            0.05 <= data["sampling_ratio"] <= 1 and round(data["sampling_ratio"], 2) == data["sampling_ratio"]
+        )
         assert all(0 <= w <= 10 for w in data["category_weights"].values())
         assert all(row["category"] in SHAPES["annual-plan"]["category_weights"] for row in data["counties"])
 
@@ -234,8 +280,13 @@ def test_an_empty_or_missing_dynamiclist_gets_up_to_two_rows():
 
 def test_scores_spread_over_the_grades():
     form = load("routine-evaluation")
-    scores = [row["score"] for seed in SEEDS
-              for row in generate(form, BASES["routine-evaluation"], rng=random.Random(seed))["evaluation"]["scores"]]
+    scores = [
+        row["score"]
+        for seed in SEEDS
+        for row in generate(form, BASES["routine-evaluation"], rng=random.Random(seed))["evaluation"][
+            "scores"
+        ]
+    ]
     assert sum(60 <= s <= 98 for s in scores) >= len(scores) * 0.6
     assert len(set(scores)) > len(scores) // 2
 
@@ -254,12 +305,17 @@ def test_gate_return_with_an_override_comment_validates():
 
 def test_overrides_replace_top_level_values_wholesale():
     form = load("spot-check")
-    data = generate(form, BASES["spot-check"], rng=random.Random(0),
-                    overrides={"check": {"code": "530102", "verified_score": 55}})
+    data = generate(
+        form,
+        BASES["spot-check"],
+        rng=random.Random(0),
+        overrides={"check": {"code": "530102", "verified_score": 55}},
+    )
     assert validate_submission(form, data) == {"check": {"code": "530102", "verified_score": 55}}
 
 
 # -- refusals ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", NAMES)
 def test_each_missing_required_field_is_refused(name):
@@ -288,27 +344,39 @@ def test_unconfirmed_comprehensive_evaluation_is_refused():
 def test_a_county_code_outside_yunnan_is_refused():
     form = load("field-findings")
     with pytest.raises(FormInvalid) as caught:
-        validate_submission(form, {"findings": {"summary": "总体较好", "issues": [{"code": "110101", "issue": "x"}]}})
+        validate_submission(
+            form, {"findings": {"summary": "总体较好", "issues": [{"code": "110101", "issue": "x"}]}}
+        )
     assert list(caught.value.errors) == ["findings.issues[0].code"]
 
 
 def test_generate_handles_other_component_kinds_and_rules():
     def field(kind, key, **extra):
         return {"type": kind, "key": key, "validate": {"required": True}, **extra}
-    form = {"type": "default", "id": "mixed", "schemaVersion": 16, "components": [
-        field("number", "step", increment="0.25", validate={"required": True, "min": 1, "max": 3}),
-        field("number", "text_number", serializeToString=True, decimalDigits=0),
-        field("textfield", "mail", validate={"required": True, "validationType": "email"}),
-        field("textfield", "phone", validate={"required": True, "validationType": "phone"}),
-        field("textfield", "ref", validate={"required": True, "pattern": r"(AB|CD)-[^0-9]{2,3}\d?", "maxLength": 6}),
-        field("textarea", "long", validate={"required": True, "minLength": 120, "maxLength": 130}),
-        field("checklist", "tags", values=[{"label": "x", "value": "x"}, {"label": "y", "value": "y"}]),
-        field("select", "dynamic", valuesKey="options"),
-        field("datetime", "at", subtype="datetime"),
-        field("datetime", "clock", subtype="time"),
-        field("textfield", "off", disabled=True),
-        {"type": "group", "components": [field("checkbox", "flat")]},
-    ]}
+
+    form = {
+        "type": "default",
+        "id": "mixed",
+        "schemaVersion": 16,
+        "components": [
+            field("number", "step", increment="0.25", validate={"required": True, "min": 1, "max": 3}),
+            field("number", "text_number", serializeToString=True, decimalDigits=0),
+            field("textfield", "mail", validate={"required": True, "validationType": "email"}),
+            field("textfield", "phone", validate={"required": True, "validationType": "phone"}),
+            field(
+                "textfield",
+                "ref",
+                validate={"required": True, "pattern": r"(AB|CD)-[^0-9]{2,3}\d?", "maxLength": 6},
+            ),
+            field("textarea", "long", validate={"required": True, "minLength": 120, "maxLength": 130}),
+            field("checklist", "tags", values=[{"label": "x", "value": "x"}, {"label": "y", "value": "y"}]),
+            field("select", "dynamic", valuesKey="options"),
+            field("datetime", "at", subtype="datetime"),
+            field("datetime", "clock", subtype="time"),
+            field("textfield", "off", disabled=True),
+            {"type": "group", "components": [field("checkbox", "flat")]},
+        ],
+    }
     for seed in SEEDS:
         data = generate(form, rng=random.Random(seed))
         assert "off" not in data and data["flat"] is True

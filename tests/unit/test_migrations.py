@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models declare, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from alembic import command

@@ -3,10 +3,11 @@ businessRuleTask names the decision with `spiffworkflow:calledDecisionId`, Spiff
 DMN engine evaluates the table with the workflow's script engine, and the outputs are merged
 into the task data.  Every case runs on SpiffWorkflow's plain PythonScriptEngine and on the
 engine's sandboxed one (engine.definitions.sandbox.scripts), which is what production uses."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,8 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.parser import new_parser
-from engine.definitions.xml import parse_xml
 from engine.definitions.sandbox.scripts import make_script_engine
+from engine.definitions.xml import parse_xml
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 COUNTY_DMN = PROCESSES / "county-grade.dmn"
@@ -48,7 +49,7 @@ RATE_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-@lru_cache(maxsize=None)
+@cache
 def _specs(dmn_file: Path, decision: str):
     parser = SpiffBpmnParser(validator=VALIDATOR)  # validates the DMN against the DMN 1.3 XSD too
     parser.add_dmn_file(str(dmn_file))
@@ -103,22 +104,39 @@ def _county_cases():
         lift = good - LIFT_WINDOW
         cases = [
             # 好 boundary, no highlight
-            (good - 0.01, False, "较好"), (good, False, "好"), (good + 0.01, False, "好"),
+            (good - 0.01, False, "较好"),
+            (good, False, "好"),
+            (good + 0.01, False, "好"),
             # 较好 boundary, no highlight
-            (fair - 0.01, False, "一般"), (fair, False, "较好"), (fair + 0.01, False, "较好"),
+            (fair - 0.01, False, "一般"),
+            (fair, False, "较好"),
+            (fair + 0.01, False, "较好"),
             # the ends of the scale
-            (0, False, "一般"), (100, False, "好"), (100, True, "好"),
+            (0, False, "一般"),
+            (100, False, "好"),
+            (100, True, "好"),
             # Art. 10: a highlight lifts 较好 to 好 within 3 points of the 好 threshold ...
-            (lift - 0.01, True, "较好"), (lift, True, "好"), (lift + 0.01, True, "好"),
-            (good - 0.01, True, "好"), (good, True, "好"),
+            (lift - 0.01, True, "较好"),
+            (lift, True, "好"),
+            (lift + 0.01, True, "好"),
+            (good - 0.01, True, "好"),
+            (good, True, "好"),
             # ... only with the highlight ...
-            (lift, False, "较好"), (good - 0.01, False, "较好"),
+            (lift, False, "较好"),
+            (good - 0.01, False, "较好"),
             # ... and never lifts 一般
-            (fair - 0.01, True, "一般"), (fair, True, "较好"), (0, True, "一般"),
+            (fair - 0.01, True, "一般"),
+            (fair, True, "较好"),
+            (0, True, "一般"),
         ]
         for score, highlight, grade in cases:
-            yield pytest.param(category, score, highlight, grade,
-                               id=f"{category}-{score}-{'highlight' if highlight else 'plain'}")
+            yield pytest.param(
+                category,
+                score,
+                highlight,
+                grade,
+                id=f"{category}-{score}-{'highlight' if highlight else 'plain'}",
+            )
 
 
 @pytest.mark.parametrize("category, score, highlight, expected", list(_county_cases()))
@@ -126,14 +144,17 @@ def test_county_grade_boundaries(script_engine, category, score, highlight, expe
     assert county_grade(script_engine, category, score, highlight) == expected
 
 
-@pytest.mark.parametrize("score, grades", [
-    # the same score is rated differently by category (Art. 9 分类考核评估)
-    (85, {"national_key": "好", "provincial_key": "较好", "other_poor": "较好", "other": "较好"}),
-    (87.5, {"national_key": "好", "provincial_key": "好", "other_poor": "好", "other": "较好"}),
-    (76.5, {"national_key": "较好", "provincial_key": "较好", "other_poor": "一般", "other": "一般"}),
-    # 84 with a highlight: inside the window for all but `other` (85..88)
-    (84, {"national_key": "好", "provincial_key": "好", "other_poor": "好", "other": "较好"}),
-])
+@pytest.mark.parametrize(
+    "score, grades",
+    [
+        # the same score is rated differently by category (Art. 9 分类考核评估)
+        (85, {"national_key": "好", "provincial_key": "较好", "other_poor": "较好", "other": "较好"}),
+        (87.5, {"national_key": "好", "provincial_key": "好", "other_poor": "好", "other": "较好"}),
+        (76.5, {"national_key": "较好", "provincial_key": "较好", "other_poor": "一般", "other": "一般"}),
+        # 84 with a highlight: inside the window for all but `other` (85..88)
+        (84, {"national_key": "好", "provincial_key": "好", "other_poor": "好", "other": "较好"}),
+    ],
+)
 def test_county_grade_depends_on_category(script_engine, score, grades):
     highlight = score == 84
     assert {c: county_grade(script_engine, c, score, highlight) for c in grades} == grades
@@ -162,8 +183,9 @@ def test_county_score_that_is_not_a_number_stops_the_task(script_engine):
 
 def test_county_without_score_stops_the_task(script_engine):
     with pytest.raises(WorkflowTaskException):
-        run_decision(COUNTY_DMN, "county_grade",
-                     {"county": {"category": "other", "highlight": False}}, script_engine)
+        run_decision(
+            COUNTY_DMN, "county_grade", {"county": {"category": "other", "highlight": False}}, script_engine
+        )
 
 
 # ---------------------------------------------------------------- prefecture_grade (Art. 8, 9, 10)
@@ -176,16 +198,30 @@ def prefecture_grade(script_engine, score, highlight=False) -> str:
     return run_decision(PREFECTURE_DMN, "prefecture_grade", data, script_engine)["grade"]
 
 
-@pytest.mark.parametrize("score, highlight, expected", [
-    (85.99, False, "较好"), (86, False, "好"), (86.01, False, "好"),
-    (75.99, False, "一般"), (76, False, "较好"), (76.01, False, "较好"),
-    (0, False, "一般"), (100, False, "好"),
-    # Art. 10 lift: [83, 86) with a highlight -> 好
-    (82.99, True, "较好"), (83, True, "好"), (83.01, True, "好"), (85.99, True, "好"), (86, True, "好"),
-    (83, False, "较好"),
-    # never lifts 一般
-    (75.99, True, "一般"), (76, True, "较好"), (0, True, "一般"),
-])
+@pytest.mark.parametrize(
+    "score, highlight, expected",
+    [
+        (85.99, False, "较好"),
+        (86, False, "好"),
+        (86.01, False, "好"),
+        (75.99, False, "一般"),
+        (76, False, "较好"),
+        (76.01, False, "较好"),
+        (0, False, "一般"),
+        (100, False, "好"),
+        # Art. 10 lift: [83, 86) with a highlight -> 好
+        (82.99, True, "较好"),
+        (83, True, "好"),
+        (83.01, True, "好"),
+        (85.99, True, "好"),
+        (86, True, "好"),
+        (83, False, "较好"),
+        # never lifts 一般
+        (75.99, True, "一般"),
+        (76, True, "较好"),
+        (0, True, "一般"),
+    ],
+)
 def test_prefecture_grade_boundaries(script_engine, score, highlight, expected):
     assert prefecture_grade(script_engine, score, highlight) == expected
 
@@ -201,6 +237,7 @@ def test_prefecture_weighted_score_is_compared_as_given(script_engine):
 
 # ---------------------------------------------------------------- result_flags (Art. 8, 9)
 
+
 def flags(script_engine, grade, serious) -> tuple:
     data = {"unit": {"grade": grade, "serious_return_to_poverty": serious}}
     out = run_decision(FLAGS_DMN, "result_flags", data, script_engine)
@@ -215,24 +252,30 @@ ALL = (True, True, True)
 NONE = (False, False, False)
 
 
-@pytest.mark.parametrize("grade, serious, expected", [
-    ("好", False, NONE),
-    ("较好", False, NONE),
-    ("一般", False, ALL),   # Art. 8 一般 -> 约谈提醒、挂牌督办; Art. 9 不得确定为“好”
-    ("好", True, ALL),      # Art. 8 返贫致贫问题突出、规模性风险较大; Art. 9 存在突出问题
-    ("较好", True, ALL),
-    ("一般", True, ALL),
-])
+@pytest.mark.parametrize(
+    "grade, serious, expected",
+    [
+        ("好", False, NONE),
+        ("较好", False, NONE),
+        ("一般", False, ALL),  # Art. 8 一般 -> 约谈提醒、挂牌督办; Art. 9 不得确定为“好”
+        ("好", True, ALL),  # Art. 8 返贫致贫问题突出、规模性风险较大; Art. 9 存在突出问题
+        ("较好", True, ALL),
+        ("一般", True, ALL),
+    ],
+)
 def test_result_flags_every_combination(script_engine, grade, serious, expected):
     assert flags(script_engine, grade, serious) == expected
 
 
-@pytest.mark.parametrize("grade, serious", [
-    ("优秀", False),   # not a grade
-    (None, False),
-    ("好", None),      # problem flag not set
-    ("较好", "no"),
-])
+@pytest.mark.parametrize(
+    "grade, serious",
+    [
+        ("优秀", False),  # not a grade
+        (None, False),
+        ("好", None),  # problem flag not set
+        ("较好", "no"),
+    ],
+)
 def test_result_flags_unrecognised_input_is_flagged(script_engine, grade, serious):
     # Fail-safe catch-all: bad data shows up as flags at the approval gates, not as silence.
     assert flags(script_engine, grade, serious) == ALL
@@ -251,22 +294,32 @@ def test_county_grade_feeds_result_flags(script_engine):
 
 # ---------------------------------------------------------------- the files themselves
 
-@pytest.mark.parametrize("dmn_file, decision", [
-    (COUNTY_DMN, "county_grade"), (PREFECTURE_DMN, "prefecture_grade"), (FLAGS_DMN, "result_flags"),
-])
+
+@pytest.mark.parametrize(
+    "dmn_file, decision",
+    [
+        (COUNTY_DMN, "county_grade"),
+        (PREFECTURE_DMN, "prefecture_grade"),
+        (FLAGS_DMN, "result_flags"),
+    ],
+)
 def test_table_is_one_first_hit_decision_with_its_id_and_article_notes(dmn_file, decision):
     root = etree.parse(str(dmn_file)).getroot()
     decisions = root.findall("dmn:decision", DMN_NS)
     assert [d.get("id") for d in decisions] == [decision]
     name = decisions[0].get("name")
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in name) and any(ch.isascii() and ch.isalpha() for ch in name)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in name) and any(
+        ch.isascii() and ch.isalpha() for ch in name
+    )
     assert "Art." in decisions[0].findtext("dmn:description", namespaces=DMN_NS)
     table = decisions[0].find("dmn:decisionTable", DMN_NS)
     assert table.get("hitPolicy") == "FIRST"
     rules = table.findall("dmn:rule", DMN_NS)
     assert rules and all("Art." in r.findtext("dmn:description", "", DMN_NS) for r in rules)
     # the last row is a catch-all
-    assert all(e.findtext("dmn:text", namespaces=DMN_NS) == "-" for e in rules[-1].findall("dmn:inputEntry", DMN_NS))
+    assert all(
+        e.findtext("dmn:text", namespaces=DMN_NS) == "-" for e in rules[-1].findall("dmn:inputEntry", DMN_NS)
+    )
 
 
 def test_tables_deploy_through_the_engines_parser():

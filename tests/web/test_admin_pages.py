@@ -1,5 +1,6 @@
 """Instances and definitions on the page: administrators see and pull every lever; a
 participant reads only an instance they take part in; nobody else sees anything."""
+
 from __future__ import annotations
 
 from .test_pages import _csrf, _sign_in
@@ -28,8 +29,9 @@ def test_an_instance_page_marks_where_it_stands_and_its_levers_are_for_administr
     _sign_in(participant, "li.office", "pw-1")
     assert participant.get("/instances").status_code == 403
     assert participant.get(f"/instances/{instance['id']}").status_code == 200
-    levers = participant.post(f"/instances/{instance['id']}/resume",
-                              data={"csrf_token": _csrf(participant.get("/tasks").text)})
+    levers = participant.post(
+        f"/instances/{instance['id']}/resume", data={"csrf_token": _csrf(participant.get("/tasks").text)}
+    )
     assert levers.status_code == 403
     stranger = app.test_client()
     _sign_in(stranger, "zhao.county", "pw-2")

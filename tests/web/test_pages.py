@@ -1,5 +1,6 @@
 """The page without a browser: sign-in, the inbox of a county official, a task that is not
 theirs, and the page's cookie never enough on its own to change anything through the API."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,9 @@ def browser_client(app):
 
 def _sign_in(client, username, password):
     page = client.get("/login")
-    return client.post("/login", data={"username": username, "password": password,
-                                       "csrf_token": _csrf(page.text)})
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": _csrf(page.text)}
+    )
 
 
 def test_sign_in_inbox_and_sign_out(browser_client, admin, people):
@@ -71,8 +73,9 @@ def test_the_page_cookie_needs_the_csrf_token_to_change_anything(app, admin, peo
     forged = client.post(f"/api/v1/tasks/{draft['id']}/complete", json=body)
     assert forged.status_code == 403 and forged.json["error"]["code"] == "csrf"
     assert client.get("/api/v1/tasks").json["items"][0]["id"] == draft["id"]  # reading needs no token
-    done = client.post(f"/api/v1/tasks/{draft['id']}/complete", json=body,
-                       headers={"X-CSRFToken": _csrf(page.text)})
+    done = client.post(
+        f"/api/v1/tasks/{draft['id']}/complete", json=body, headers={"X-CSRFToken": _csrf(page.text)}
+    )
     assert done.status_code == 200
 
 

@@ -7,18 +7,22 @@ run time, so they agree) and executed with the guards of `guards.py` under
 a deadline.  `make_script_engine` plugs this into SpiffWorkflow through its
 documented extension point, a `BasePythonScriptEngineEnvironment` subclass.
 """
+
 from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import CodeType
-from typing import Any, Callable, TypeGuard, cast
+from typing import Any, TypeGuard, cast
 from zoneinfo import ZoneInfo
 
 from RestrictedPython import (
-    RestrictingNodeTransformer, compile_restricted_eval, compile_restricted_exec,
+    RestrictingNodeTransformer,
+    compile_restricted_eval,
+    compile_restricted_exec,
 )
 from RestrictedPython.compile import CompileResult
 from RestrictedPython.transformer import copy_locations
@@ -28,25 +32,56 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from ...clock import monotonic
 from ...config import DEFAULT_TIMEZONE
 from .guards import (
-    GUARDED_AST_OPS, GUARDS, RESERVED, SAFE_BUILTINS, Abort, ScriptRefused, guarded_binary,
+    GUARDED_AST_OPS,
+    GUARDS,
+    RESERVED,
+    SAFE_BUILTINS,
+    Abort,
+    ScriptRefused,
+    guarded_binary,
 )
 
-__all__ = ['ScriptRefused', 'check_source', 'make_script_engine', 'last_day_of_february']
+__all__ = ["ScriptRefused", "check_source", "make_script_engine", "last_day_of_february"]
 
-SCRIPT_FILENAME = '<string>'  # SpiffWorkflow looks for this name to report the failing line
-TIMEOUT_MESSAGE = 'script exceeded its time limit'
+SCRIPT_FILENAME = "<string>"  # SpiffWorkflow looks for this name to report the failing line
+TIMEOUT_MESSAGE = "script exceeded its time limit"
 DEFAULT_TIME_LIMIT = 1.0
 # Not in the sandbox's builtins anyway; refusing the call up front gives the
 # administrator a clear message at upload instead of a NameError at run time.
-DENIED_CALLS = frozenset({
-    'exec', 'eval', 'compile', 'open', 'globals', 'locals', 'vars', 'getattr', 'setattr',
-    'delattr', 'hasattr', 'dir', 'input', 'breakpoint', 'help', 'memoryview', 'exit', 'quit',
-    'iter', 'type', 'super', 'object', 'bytearray', 'bytes', 'classmethod', 'staticmethod',
-})
+DENIED_CALLS = frozenset(
+    {
+        "exec",
+        "eval",
+        "compile",
+        "open",
+        "globals",
+        "locals",
+        "vars",
+        "getattr",
+        "setattr",
+        "delattr",
+        "hasattr",
+        "dir",
+        "input",
+        "breakpoint",
+        "help",
+        "memoryview",
+        "exit",
+        "quit",
+        "iter",
+        "type",
+        "super",
+        "object",
+        "bytearray",
+        "bytes",
+        "classmethod",
+        "staticmethod",
+    }
+)
 # `'name' in vars()` (or globals(), locals()) is how models ask whether a variable was given,
 # and SpiffWorkflow runs it. The namespace itself must never reach a script, so only that
 # membership test is accepted, asked of `_names_` (guards.py), which answers with names alone.
-NAMESPACE_CALLS = frozenset({'vars', 'globals', 'locals'})
+NAMESPACE_CALLS = frozenset({"vars", "globals", "locals"})
 
 
 class _NotConstant(Exception):
@@ -74,8 +109,13 @@ def _call(name: str, where: ast.stmt | ast.expr, *args: ast.expr) -> ast.Call:
 
 
 def _is_namespace_call(node: ast.AST) -> TypeGuard[ast.Call]:
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id in NAMESPACE_CALLS and not node.args and not node.keywords)
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in NAMESPACE_CALLS
+        and not node.args
+        and not node.keywords
+    )
 
 
 class SandboxPolicy(RestrictingNodeTransformer):
@@ -85,13 +125,13 @@ class SandboxPolicy(RestrictingNodeTransformer):
     and lambda, so the deadline holds even if the tracer is lost."""
 
     def visit_Import(self, node: ast.AST) -> ast.AST:
-        self.error(node, 'imports are not allowed')
+        self.error(node, "imports are not allowed")
         return node
 
     visit_ImportFrom = visit_Import
 
     def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
-        self.error(node, 'class definitions are not allowed')
+        self.error(node, "class definitions are not allowed")
         return node
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> ast.AST:
@@ -101,19 +141,22 @@ class SandboxPolicy(RestrictingNodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         if isinstance(node.func, ast.Name) and node.func.id in DENIED_CALLS:
-            only = f' (only "\'name\' in {node.func.id}()" is)' if node.func.id in NAMESPACE_CALLS else ''
+            only = f" (only \"'name' in {node.func.id}()\" is)" if node.func.id in NAMESPACE_CALLS else ""
             self.error(node, f'calling "{node.func.id}" is not allowed{only}')
         return cast(ast.AST, super().visit_Call(node))  # RestrictedPython returns the node
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
-        asked = {i: right for i, (op, right) in enumerate(zip(node.ops, node.comparators))
-                 if isinstance(op, (ast.In, ast.NotIn)) and _is_namespace_call(right)}
+        asked = {
+            i: right
+            for i, (op, right) in enumerate(zip(node.ops, node.comparators, strict=True))
+            if isinstance(op, (ast.In, ast.NotIn)) and _is_namespace_call(right)
+        }
         for i in asked:  # a stand-in while the rest of the comparison is checked
             # a tuple is a valid constant node; typeshed's Constant does not list it
             node.comparators[i] = ast.Constant(())  # type: ignore[arg-type]
         node = cast(ast.Compare, super().visit_Compare(node))  # RestrictedPython returns the node
         for i, call in asked.items():
-            node.comparators[i] = _call('_names_', call, ast.Constant(cast(ast.Name, call.func).id))
+            node.comparators[i] = _call("_names_", call, ast.Constant(cast(ast.Name, call.func).id))
         return node
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
@@ -122,29 +165,31 @@ class SandboxPolicy(RestrictingNodeTransformer):
         symbol = GUARDED_AST_OPS.get(type(node.op))
         if symbol is None:
             return node
-        return _call('_op_', node, ast.Constant(symbol), node.left, node.right)
+        return _call("_op_", node, ast.Constant(symbol), node.left, node.right)
 
     def _refuse_constant_blowup(self, node: ast.BinOp) -> None:
         try:
             _fold(node)
         except Abort as refused:
-            message = f'Line {getattr(node, "lineno", None)}: {refused.message}'
+            message = f"Line {getattr(node, 'lineno', None)}: {refused.message}"
             if message not in self.errors:  # nested constants report once
                 self.errors.append(message)
         except Exception:
             pass  # not constant, or fails harmlessly: run time decides
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
-        node = cast(ast.FormattedValue, super().visit_FormattedValue(node))  # RestrictedPython returns the node
+        node = cast(
+            ast.FormattedValue, super().visit_FormattedValue(node)
+        )  # RestrictedPython returns the node
         if node.format_spec is None:
             return node
-        call = _call('_fmt_', node, node.value, ast.Constant(node.conversion), node.format_spec)
+        call = _call("_fmt_", node, node.value, ast.Constant(node.conversion), node.format_spec)
         new = ast.FormattedValue(value=call, conversion=-1, format_spec=None)
         copy_locations(new, node)
         return new
 
     def _tick_statement(self, where: ast.stmt | ast.expr) -> ast.Expr:
-        statement = ast.Expr(value=_call('_tick_', where))
+        statement = ast.Expr(value=_call("_tick_", where))
         copy_locations(statement, where)
         return statement
 
@@ -165,20 +210,20 @@ class SandboxPolicy(RestrictingNodeTransformer):
 
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
         node = cast(ast.Lambda, super().visit_Lambda(node))  # RestrictedPython returns the node
-        node.body = ast.BoolOp(op=ast.And(), values=[_call('_tick_', node.body), node.body])
+        node.body = ast.BoolOp(op=ast.And(), values=[_call("_tick_", node.body), node.body])
         copy_locations(node.body, node.body.values[1])
         return node
 
     def visit_comprehension(self, node: ast.comprehension) -> ast.AST:
         node = cast(ast.comprehension, super().visit_comprehension(node))  # RestrictedPython returns the node
-        node.ifs.insert(0, _call('_tick_', node.iter))
+        node.ifs.insert(0, _call("_tick_", node.iter))
         return node
 
 
 def _compile(source: str, mode: str) -> CompileResult:
-    if mode == 'eval':  # like eval(): surrounding blanks of a BPMN text node are fine
+    if mode == "eval":  # like eval(): surrounding blanks of a BPMN text node are fine
         return compile_restricted_eval(source.strip(), SCRIPT_FILENAME, policy=SandboxPolicy)
-    if mode == 'exec':
+    if mode == "exec":
         return compile_restricted_exec(source, SCRIPT_FILENAME, policy=SandboxPolicy)
     raise ValueError(f'mode must be "exec" or "eval", not {mode!r}')
 
@@ -193,7 +238,7 @@ def compile_sandboxed(source: str, mode: str) -> CodeType:
     """Compiled code, cached per source: the same conditions are evaluated over and over."""
     result = _compile(source, mode)
     if result.errors:
-        raise ScriptRefused('; '.join(result.errors))
+        raise ScriptRefused("; ".join(result.errors))
     assert result.code is not None  # RestrictedPython compiles whatever it does not refuse
     return result.code
 
@@ -222,8 +267,8 @@ def run(code: CodeType, namespace: dict[str, Any], time_limit: float) -> Any:
 
     shadowed = {name: namespace[name] for name in RESERVED if name in namespace}
     namespace.update(GUARDS)
-    namespace['_tick_'] = tick
-    namespace['__builtins__'] = SAFE_BUILTINS
+    namespace["_tick_"] = tick
+    namespace["__builtins__"] = SAFE_BUILTINS
     previous = sys.gettrace()
     sys.settrace(trace_calls)
     try:
@@ -251,18 +296,20 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
     def time_limit(self) -> float:
         return self._time_limit
 
-    def evaluate(self, expression: str, context: dict[str, Any],
-                 external_context: dict[str, Any] | None = None) -> Any:
-        code = compile_sandboxed(expression, 'eval')
+    def evaluate(
+        self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
+    ) -> Any:
+        code = compile_sandboxed(expression, "eval")
         namespace = dict(self.globals)
         namespace.update(external_context or {})
         namespace.update(context)
         return run(code, namespace, self.time_limit)
 
-    def execute(self, script: str, context: dict[str, Any],
-                external_context: dict[str, Any] | None = None) -> bool:
+    def execute(
+        self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
+    ) -> bool:
         external_context = external_context or {}
-        code = compile_sandboxed(script or '', 'exec')
+        code = compile_sandboxed(script or "", "exec")
         self.check_for_overwrite(context, external_context)
         # Work on a copy so a script that fails halfway leaves no top-level
         # assignments behind; on success the result is TaskDataEnvironment's.
@@ -273,20 +320,27 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         context.update(scratch)
         return True
 
-    def _remove_globals_and_functions_from_context(self, context: dict[str, Any],
-                                                   external_context: dict[str, Any]) -> None:
+    def _remove_globals_and_functions_from_context(
+        self, context: dict[str, Any], external_context: dict[str, Any]
+    ) -> None:
         # Same rule as TaskDataEnvironment: new plain values stay in the task
         # data; names we provided, functions and builtins do not.
         for key in list(context):
-            if key == '__builtins__' or callable(context[key]) or key in self.globals \
-                    or key in external_context:
+            if (
+                key == "__builtins__"
+                or callable(context[key])
+                or key in self.globals
+                or key in external_context
+            ):
                 context.pop(key)
 
     def check_for_overwrite(self, context: dict[str, Any], external_context: dict[str, Any]) -> None:
         clashes = (set(self.globals) | set(external_context)) & set(context)
         if clashes:  # same fail-fast as TaskDataEnvironment
-            raise ValueError('You have task data that overwrites a predefined function(s). Please '
-                             f'change the following variable or field name(s): {sorted(clashes)}')
+            raise ValueError(
+                "You have task data that overwrites a predefined function(s). Please "
+                f"change the following variable or field name(s): {sorted(clashes)}"
+            )
 
 
 def last_day_of_february(year: int) -> date:
@@ -295,6 +349,7 @@ def last_day_of_february(year: int) -> date:
 
 def _clocked_datetime(now: Callable[[], datetime]) -> type:
     """`datetime` as scripts see it: `datetime.now()` asks the engine's clock, not the system."""
+
     class ClockedDatetime(datetime):
         @classmethod
         def now(cls, tz=None):
@@ -305,7 +360,7 @@ def _clocked_datetime(now: Callable[[], datetime]) -> type:
         def today(cls):
             return now()
 
-    ClockedDatetime.__name__ = ClockedDatetime.__qualname__ = 'datetime'
+    ClockedDatetime.__name__ = ClockedDatetime.__qualname__ = "datetime"
     return ClockedDatetime
 
 
@@ -315,25 +370,33 @@ def _clocked_date(now: Callable[[], datetime]) -> type:
         def today(cls):
             return now().date()
 
-    ClockedDate.__name__ = ClockedDate.__qualname__ = 'date'
+    ClockedDate.__name__ = ClockedDate.__qualname__ = "date"
     return ClockedDate
 
 
-def make_script_engine(now: Callable[[], datetime], helpers: dict[str, Any] | None = None, *,
-                       time_limit: float = DEFAULT_TIME_LIMIT, zone: ZoneInfo | None = None
-                       ) -> PythonScriptEngine:
+def make_script_engine(
+    now: Callable[[], datetime],
+    helpers: dict[str, Any] | None = None,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    zone: ZoneInfo | None = None,
+) -> PythonScriptEngine:
     """A SpiffWorkflow script engine running everything in the sandbox.
 
     `now` is the injected clock; `helpers` are trusted callables/values made
     available to scripts by name; `time_limit` is the seconds each script or expression may
     run, and `zone` the clock's (the default zone when not given)."""
+
     def script_now() -> datetime:
         return now()
 
     names: dict[str, Any] = {
-        'now': script_now, 'datetime': _clocked_datetime(now), 'timedelta': timedelta,
-        'date': _clocked_date(now),
-        'last_day_of_february': last_day_of_february, **(helpers or {}),
+        "now": script_now,
+        "datetime": _clocked_datetime(now),
+        "timedelta": timedelta,
+        "date": _clocked_date(now),
+        "last_day_of_february": last_day_of_february,
+        **(helpers or {}),
     }
     engine = PythonScriptEngine(environment=SandboxedEnvironment(names, time_limit))
     # Timers (definitions/timers.py) read the same clock and zone through the engine they run on.

@@ -2,8 +2,8 @@ from alembic import context
 
 from engine.config import Settings
 from engine.extensions import Extensions, load
-from engine.persistence.db import make_engine
 from engine.persistence import webhook_models  # noqa: F401  (its tables join the metadata)
+from engine.persistence.db import make_engine
 from engine.persistence.models import Base
 
 config = context.config
@@ -18,8 +18,11 @@ def run_migrations() -> None:
     assert url is not None, "alembic's config names the database (sqlalchemy.url)"
     engine = make_engine(url)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=connection.dialect.name == "sqlite")
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
