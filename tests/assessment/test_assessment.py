@@ -7,31 +7,16 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 
 from assessment.sampling import stratified_sample
 from assessment.simulation import Simulation
-from engine.config import PROJECT_ROOT
-from engine.scheduler.deployment import deploy_files
+
+from .conftest import PROCESSES, at
 
 pytestmark = [pytest.mark.slow, pytest.mark.controlled_clock("2021-10-01T00:00:00+08:00")]
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-PROCESSES = PROJECT_ROOT / "processes"
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def shipped(rt):
-    files = [(p.name, p.read_bytes()) for p in sorted(PROCESSES.iterdir()) if p.suffix in (".bpmn", ".dmn")]
-    deploy_files(rt, files, "test")
-    return rt
 
 
 def _instance(admin, key):

@@ -8,34 +8,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime
 from html.parser import HTMLParser
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event
 
 from assessment.divisions import divisions_for
 from assessment.simulation import Simulation
-from engine.config import PROJECT_ROOT, Settings
-from engine.scheduler.deployment import deploy_files
+from engine.config import Settings
+
+from .conftest import PROCESSES, at
 
 pytestmark = [pytest.mark.slow, pytest.mark.controlled_clock("2021-10-01T00:00:00+08:00")]
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-PROCESSES = PROJECT_ROOT / "processes"
 KUNMING, QUJING, YUXI = "530100", "530300", "530400"
 PREFECTURES = [p.code for p in divisions_for(Settings(processes_dir=PROCESSES)).prefectures()]
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def shipped(rt):
-    files = [(p.name, p.read_bytes()) for p in sorted(PROCESSES.iterdir()) if p.suffix in (".bpmn", ".dmn")]
-    deploy_files(rt, files, "test")
-    return rt
 
 
 @pytest.fixture
