@@ -23,7 +23,7 @@ STAGES = (
     ("opening", "启动", "Opening"),
     ("plan", "实施方案", "Plan"),
     ("self_assessment", "自评与评价", "Self-assessment and evaluations"),
-    ("spot_check", "抽查", "Spot checks"),
+    ("spot_check", "抽考核实", "Spot checks"),
     ("comprehensive", "综合评价", "Comprehensive evaluation"),
     ("review", "审议", "Leading-group review"),
     ("sign_off", "审定", "Provincial sign-off"),

@@ -28,10 +28,10 @@ STATUS = {
 }
 FLAGS = dict(zip(results.COLUMNS[7:], results.HEADINGS[7:], strict=True))
 CATEGORIES = {
-    "national_key": "国家重点帮扶县 / National key county",
-    "provincial_key": "省级重点帮扶县 / Provincial key county",
+    "national_key": "国家乡村振兴重点帮扶县 / National key county for rural-revitalization assistance",
+    "provincial_key": "省级乡村振兴重点帮扶县 / Provincial key county for rural-revitalization assistance",
     "other_poor": "其他脱贫县 / Other formerly poor county",
-    "other": "其他有巩固任务县 / Other county with consolidation tasks",
+    "other": "其他有巩固拓展脱贫成果任务县 / Other county with tasks of consolidating and expanding poverty-alleviation results",
 }
 
 

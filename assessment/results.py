@@ -140,8 +140,8 @@ HEADINGS = (
     "得分 / Score",
     "约谈提醒 / Interview",
     "挂牌督办 / Listed supervision",
-    "乡村振兴不得为好 / Not 好 in revitalization",
-    "返贫问题突出 / Serious return to poverty",
+    "乡村振兴战略实绩考核不得确定为“好” / Not 好 in the rural-revitalization performance assessment",
+    "返贫致贫问题突出和规模性风险较大 / Prominent return-to-poverty problems, high large-scale risk",
     "创新亮点 / Highlight",
 )
 
