@@ -4,7 +4,7 @@ and a ttl was asked for, kept (`buffered_messages`) until a catcher comes or the
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 
 # The spiff dialect's class: event definitions only match their own class.
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
-from sqlalchemy import Row, delete, exists, insert, or_, select
+from sqlalchemy import Connection, Row, delete, exists, insert, or_, select
 
 from ..clock import parse_duration
 from ..errors import Conflict, Forbidden
@@ -79,22 +79,42 @@ def deliver(rt: Runtime, actor: Principal, message: dict[str, Any], *, buffered_
 
 
 def buffer(rt: Runtime, message: dict[str, Any], keep_for: timedelta, *, source: str) -> int:
-    now = rt.clock.now()
     with rt.db.transaction() as conn:
-        buffered_id: int = conn.execute(
-            insert(buffered)
-            .values(
-                name=message["name"],
-                business_key=message["business_key"],
-                correlation=message["correlation"],
-                payload=message["payload"],
-                source=source,
-                created_at=now,
-                expires_at=now + keep_for,
-            )
-            .returning(buffered.c.id)
-        ).scalar_one()
-        return buffered_id
+        return _keep(conn, message, rt.clock.now(), keep_for, source)
+
+
+def send_from_step(
+    step: Step,
+    name: str,
+    *,
+    business_key: str | None = None,
+    payload: dict[str, Any] | None = None,
+    ttl: str = "P7D",
+) -> None:
+    """A message one instance's step sends to others. Delivering it inside the step would lock
+    a second instance in the first one's transaction; after the commit it could be lost to a
+    crash. So it is kept, in the step's transaction (it exists exactly if the step committed),
+    and the scheduler's next pass delivers it, each catcher in its own transaction; a catcher
+    that comes within `ttl` still gets it."""
+    message = {"name": name, "business_key": business_key, "correlation": {}, "payload": payload or {}}
+    _keep(step.conn, message, step.now, parse_duration(ttl), f"instance:{step.instance.id}")
+
+
+def _keep(conn: Connection, message: dict[str, Any], now: datetime, keep_for: timedelta, source: str) -> int:
+    buffered_id: int = conn.execute(
+        insert(buffered)
+        .values(
+            name=message["name"],
+            business_key=message["business_key"],
+            correlation=message["correlation"],
+            payload=message["payload"],
+            source=source,
+            created_at=now,
+            expires_at=now + keep_for,
+        )
+        .returning(buffered.c.id)
+    ).scalar_one()
+    return buffered_id
 
 
 def deliver_buffered(rt: Runtime, actor: Principal) -> int:
