@@ -21,10 +21,20 @@ def script_helpers(rt: Runtime) -> dict[str, Any]:
     def prefectures_of(counties: list[dict]) -> list[dict]:
         return plan.prefectures_of(divisions(), counties)
 
-    def published_scores(cycle: str) -> list[dict]:
+    def published_scores(cycle: str, level: str = "prefecture") -> list[dict]:
         # Its own connection: a script reads what earlier cycles published, committed.
         with rt.db.connect() as conn:
-            return results.scores_of(conn, cycle)
+            return results.scores_of(conn, cycle, level)
+
+    def is_published(cycle: str) -> bool:  # an annual cycle publishes its prefectures' rows
+        return bool(published_scores(cycle))
+
+    def five_year_reading(
+        years: list[int], prefectures: list[dict], counties: list[dict], assessments
+    ) -> dict:
+        annual = {str(y): published_scores(str(y)) for y in years}
+        annual_counties = {str(y): published_scores(str(y), "county") for y in years}
+        return scoring.five_year_reading(years, prefectures, counties, annual, annual_counties, assessments)
 
     return {
         "example_plan": example_plan,
@@ -34,5 +44,8 @@ def script_helpers(rt: Runtime) -> dict[str, Any]:
         "score_counties": scoring.score_counties,
         "score_prefectures": scoring.score_prefectures,
         "five_year_scores": scoring.five_year_scores,
+        "five_year_reading": five_year_reading,
+        "name_missing_years": scoring.name_missing_years,
         "published_scores": published_scores,
+        "is_published": is_published,
     }

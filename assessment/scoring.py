@@ -82,26 +82,59 @@ def score_prefectures(prefectures, county_scores, category_weights, self_assessm
     return scored
 
 
-def five_year_scores(prefectures, annual: dict[str, list[dict]], five_year_assessments) -> list[dict]:
-    """The transition evaluation: each prefecture's annual scores 2021–2025 side by side, read
-    from the published results, their mean as the five-year score."""
+def five_year_scores(units, annual: dict[str, list[dict]], five_year_assessments=()) -> list[dict]:
+    """The transition evaluation: each unit's (prefecture's or county's) annual scores 2021–2025
+    side by side, read from the published results, and their mean over the years it has a
+    published score for. A year without one is named (`missing_years`), never averaged as 0;
+    a unit with no published year at all gets no score (None), so it is not graded."""
     own = {a["code"]: a for a in five_year_assessments or []}
     scored = []
-    for prefecture in prefectures:
+    for unit in units:
         by_year = {
-            year: next((r["score"] for r in rows if r["code"] == prefecture["code"]), None)
+            year: next((r["score"] for r in rows if r["code"] == unit["code"]), None)
             for year, rows in sorted(annual.items())
         }
         present = [s for s in by_year.values() if s is not None]
-        assessment = own.get(prefecture["code"], {})
+        assessment = own.get(unit["code"], {})
         scored.append(
             {
-                "code": prefecture["code"],
-                "name": prefecture["name"],
+                **unit,
                 "annual_scores": by_year,
-                "score": round(fmean(present), 2) if present else 0.0,
+                "score": round(fmean(present), 2) if present else None,
+                "years_averaged": len(present),
+                "missing_years": [year for year, s in by_year.items() if s is None],
                 "highlight": bool(assessment.get("highlight")),
                 "serious_return_to_poverty": bool(assessment.get("serious_return_to_poverty")),
             }
         )
     return scored
+
+
+def five_year_reading(years, prefectures, counties, annual, annual_counties, five_year_assessments) -> dict:
+    """What the five-year evaluation reads, when it reads: the units it can grade, the years
+    with no published results at all, and the units with none in any year (not graded)."""
+    scored = {
+        "prefecture": five_year_scores(prefectures, annual, five_year_assessments),
+        "county": five_year_scores(counties, annual_counties),
+    }
+    return {
+        "prefectures": [u for u in scored["prefecture"] if u["score"] is not None],
+        "counties": [u for u in scored["county"] if u["score"] is not None],
+        "missing_years": [
+            str(y) for y in years if not annual.get(str(y)) and not annual_counties.get(str(y))
+        ],
+        "ungraded": [
+            {"level": level, "code": u["code"], "name": u["name"]}
+            for level, units in scored.items()
+            for u in units
+            if u["score"] is None
+        ],
+    }
+
+
+def name_missing_years(units: list[dict]) -> list[dict]:
+    """A graded five-year unit with its missing years among its result flags, where the
+    published row and its export show them beside the consequences."""
+    return [
+        {**u, "flags": {**(u.get("flags") or {}), "missing_years": u.get("missing_years", [])}} for u in units
+    ]

@@ -183,6 +183,61 @@ def test_the_five_year_evaluation_reads_the_five_annual_results(shipped, admin):
     assert deciders == {("t_review", "sim.leading_group.0"), ("t_sign_off", "sim.provincial_leadership.0")}
 
 
+def test_the_five_year_evaluation_waits_for_a_late_2025_publication(shipped, admin, people):
+    """2025's results are published on 10 March 2026, after the five-year evaluation's 20 February
+    date: it reads the annual results then, with 2025 among them, and grades the counties too."""
+    late = Simulation(
+        shipped, leave=lambda task: task.element_id == "publish" and task.data.get("year") == 2025
+    )
+    late.run(at("2021-11-01T00:00:00"), at("2026-03-10T10:00:00"))
+    transition = _instance(admin, "transition-2021-2025")
+    [dated] = [e for e in _events(admin, transition, "timer.fired") if e["element"] == "t_annual_published"]
+    assert dated["at"] == "2026-02-20T09:00:00+08:00"
+    assert _events(admin, transition, "five_year.read") == []  # not on 20 February: 2025 is not in
+    assert admin.get("/api/v1/cycles/2025/results").status_code == 404
+
+    office = people("li.office", groups=["provincial_office"])
+    [publish] = [t for t in office.tasks() if t["element_id"] == "publish"]
+    assert publish["instance_id"] == _instance(admin, "annual-2025")["id"]
+    notice = {"notice_number": "云乡振发〔2026〕3号", "notice": "2025年度考核评估结果。"}
+    assert office.complete(publish["id"], notice).status_code == 200
+    assert admin.post("/api/v1/clock", json={"advance": "PT1M"}).status_code == 200
+
+    [read] = _events(admin, transition, "five_year.read")
+    assert read["at"].startswith("2026-03-10T10:0")
+    assert read["data"]["missing_years"] == [] and read["data"]["ungraded"] == []
+    lines = []
+    Simulation(shipped, say=lines.append).run(at("2026-03-10T10:01:00"), at("2026-05-31T00:00:00"))
+    assert lines[-1].startswith("2021–2025 transition: published ")
+
+    five_year = admin.get("/api/v1/cycles/transition-2021-2025/results").json
+    assert (len(five_year["prefectures"]), len(five_year["counties"])) == (16, 129)
+    annual = {y: admin.get(f"/api/v1/cycles/{y}/results").json for y in range(2021, 2026)}
+    counties = {y: {r["code"]: r["score"] for r in annual[y]["counties"]} for y in annual}
+    for row in five_year["counties"]:
+        assert row["scores"] == {str(y): counties[y][row["code"]] for y in annual}
+        assert row["score"] == pytest.approx(sum(row["scores"].values()) / 5, abs=0.01)
+        assert row["grade"] in ("好", "较好", "一般") and row["category"] and row["prefecture_code"]
+        assert row["flags"]["missing_years"] == []
+
+
+def test_a_year_without_published_results_is_named_not_averaged_away(shipped, admin):
+    """The 2022 cycle never publishes: the five-year evaluation says so, and averages the
+    four years it has over four."""
+    held = Simulation(
+        shipped, leave=lambda task: task.element_id == "publish" and task.data.get("year") == 2022
+    )
+    held.run(at("2021-11-01T00:00:00"), at("2026-03-31T00:00:00"))
+    transition = _instance(admin, "transition-2021-2025")
+    [read] = _events(admin, transition, "five_year.read")
+    assert read["data"]["missing_years"] == ["2022"] and read["data"]["ungraded"] == []
+    five_year = admin.get("/api/v1/cycles/transition-2021-2025/results").json
+    for row in five_year["prefectures"] + five_year["counties"]:
+        assert row["scores"]["2022"] is None and row["flags"]["missing_years"] == ["2022"]
+        present = [s for s in row["scores"].values() if s is not None]
+        assert len(present) == 4 and row["score"] == pytest.approx(sum(present) / 4, abs=0.01)
+
+
 def test_an_administrator_moves_the_start_date_and_the_next_cycle_follows(shipped, admin):
     Simulation(shipped).run(at("2021-11-01T00:00:00"), at("2022-06-01T00:00:00"))
     bpmn = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assessment.sampling import stratified_sample
-from assessment.scoring import five_year_scores, score_counties, score_prefectures
+from assessment.scoring import five_year_reading, five_year_scores, score_counties, score_prefectures
 
 WEIGHTS = {"responsibility": 25, "policy": 25, "work": 25, "results": 25}
 SOURCES = {"self_assessment": 30, "routine": 30, "third_party": 40}
@@ -64,6 +64,24 @@ def test_the_five_year_score_sets_the_annual_scores_side_by_side():
     [row] = five_year_scores([{"code": "530100", "name": "昆明市"}], annual, [])
     assert row["annual_scores"] == {"2021": 80.0, "2022": 90.0, "2023": None}
     assert row["score"] == 85.0
+    assert row["missing_years"] == ["2023"] and row["years_averaged"] == 2
+
+
+def test_a_unit_with_no_published_year_is_not_graded_and_is_named():
+    """Nothing published for a unit used to average to 0.0, which the DMN grades 一般."""
+    years = [2024, 2025]
+    annual = {"2024": [], "2025": [{"code": "530100", "score": 88.0}]}
+    read = five_year_reading(
+        years,
+        [{"code": "530100", "name": "昆明市"}, {"code": "530300", "name": "曲靖市"}],
+        [],
+        annual,
+        {"2024": [], "2025": []},
+        [],
+    )
+    assert [p["code"] for p in read["prefectures"]] == ["530100"]
+    assert read["missing_years"] == ["2024"]
+    assert read["ungraded"] == [{"level": "prefecture", "code": "530300", "name": "曲靖市"}]
 
 
 def test_the_sample_is_stratified_and_reproducible():
