@@ -30,11 +30,17 @@ def script_helpers(rt: Runtime) -> dict[str, Any]:
         return bool(published_scores(cycle))
 
     def five_year_reading(
-        years: list[int], prefectures: list[dict], counties: list[dict], assessments
+        years: list[int],
+        prefectures: list[dict],
+        counties: list[dict],
+        assessments,
+        serious_risk_rules_out_good: bool = False,
     ) -> dict:
         annual = {str(y): published_scores(str(y)) for y in years}
         annual_counties = {str(y): published_scores(str(y), "county") for y in years}
-        return scoring.five_year_reading(years, prefectures, counties, annual, annual_counties, assessments)
+        return scoring.five_year_reading(
+            years, prefectures, counties, annual, annual_counties, assessments, serious_risk_rules_out_good
+        )
 
     return {
         "example_plan": example_plan,

@@ -43,6 +43,8 @@ def example_plan(divisions: Divisions, year: int) -> dict:
         "source_weights": {"self_assessment": 30, "routine": 30, "third_party": 40},
         "category_weights": {"national_key": 4, "provincial_key": 3, "other_poor": 2, "other": 1},
         "sampling_ratio": 0.2,
+        # Art. 8, 9: a confirmed 返贫致贫问题突出和规模性风险较大 rules out 好 (the grade tables read it)
+        "serious_risk_rules_out_good": True,
         "third_party": "云南省第三方评估机构（示例）/ Third-party evaluator (example)",
         "departments": [{"key": key, "name": name} for key, name in DEPARTMENTS],
         "counties": counties,

@@ -72,6 +72,7 @@ def _row(cycle: str, level: str, unit: dict) -> dict:
         "flags": {
             **(unit.get("flags") or {}),
             "serious_return_to_poverty": bool(unit.get("serious_return_to_poverty")),
+            "serious_self_reported": bool(unit.get("serious_self_reported")),
             "highlight": bool(unit.get("highlight")),
         },
     }

@@ -23,6 +23,7 @@ SHAPES: dict[str, dict] = {
         "source_weights": dict.fromkeys(["self_assessment", "routine", "third_party"]),
         "category_weights": dict.fromkeys(["national_key", "provincial_key", "other_poor", "other"]),
         "sampling_ratio": None,
+        "serious_risk_rules_out_good": None,
         "third_party": None,
         "departments": [dict.fromkeys(["key", "name"])],
         "counties": [dict.fromkeys(["code", "name", "prefecture", "category"])],

@@ -94,8 +94,15 @@ COUNTY_THRESHOLDS = {
 LIFT_WINDOW = 3
 
 
-def county_grade(script_engine, category, score, highlight=False) -> str:
-    data = {"county": {"category": category, "score": score, "highlight": highlight}}
+def county_grade(script_engine, category, score, highlight=False, good_ruled_out=False) -> str:
+    data = {
+        "county": {
+            "category": category,
+            "score": score,
+            "highlight": highlight,
+            "good_ruled_out": good_ruled_out,
+        }
+    }
     return run_decision(COUNTY_DMN, "county_grade", data, script_engine)["grade"]
 
 
@@ -184,7 +191,10 @@ def test_county_score_that_is_not_a_number_stops_the_task(script_engine):
 def test_county_without_score_stops_the_task(script_engine):
     with pytest.raises(WorkflowTaskException):
         run_decision(
-            COUNTY_DMN, "county_grade", {"county": {"category": "other", "highlight": False}}, script_engine
+            COUNTY_DMN,
+            "county_grade",
+            {"county": {"category": "other", "highlight": False, "good_ruled_out": False}},
+            script_engine,
         )
 
 
@@ -193,8 +203,15 @@ def test_county_without_score_stops_the_task(script_engine):
 PREFECTURE_GOOD, PREFECTURE_FAIR = 86, 76
 
 
-def prefecture_grade(script_engine, score, highlight=False) -> str:
-    data = {"prefecture": {"score": score, "highlight": highlight}}
+def prefecture_grade(script_engine, score, highlight=False, good_ruled_out=False, average_counties=0) -> str:
+    data = {
+        "prefecture": {
+            "score": score,
+            "highlight": highlight,
+            "good_ruled_out": good_ruled_out,
+            "average_counties": average_counties,
+        }
+    }
     return run_decision(PREFECTURE_DMN, "prefecture_grade", data, script_engine)["grade"]
 
 
@@ -290,6 +307,79 @@ def test_county_grade_feeds_result_flags(script_engine):
     grade = county_grade(script_engine, "other_poor", 76.99)
     assert grade == "一般"
     assert flags(script_engine, grade, False) == ALL
+
+
+# ------------------------------------------- grades and flags together (Art. 8, 9, 10)
+
+CONSEQUENCES = ("interview_reminder", "listed_supervision", "revitalization_not_good")
+
+
+def test_a_confirmed_serious_finding_caps_the_grade_below_good(script_engine):
+    """The plan's serious_risk_rules_out_good, as each unit carries it in `good_ruled_out`."""
+    for category, (good, fair) in COUNTY_THRESHOLDS.items():
+        assert county_grade(script_engine, category, 100, True, good_ruled_out=True) == "较好"
+        assert county_grade(script_engine, category, good - 1, True, good_ruled_out=True) == "较好"
+        assert county_grade(script_engine, category, fair - 0.01, False, good_ruled_out=True) == "一般"
+    assert prefecture_grade(script_engine, 100, True, good_ruled_out=True) == "较好"
+    assert prefecture_grade(script_engine, 84, True, good_ruled_out=True) == "较好"
+    assert prefecture_grade(script_engine, 70, False, good_ruled_out=True) == "一般"
+
+
+def test_a_highlight_does_not_lift_a_prefecture_with_a_county_graded_average(script_engine):
+    assert prefecture_grade(script_engine, 84, True, average_counties=1) == "较好"
+    assert prefecture_grade(script_engine, 84, True, average_counties=0) == "好"
+    assert prefecture_grade(script_engine, 90, False, average_counties=1) == "好"  # by its score alone
+
+
+def _published(script_engine, table, level, unit, serious):
+    """One unit through its grade table and then the flags table, as the processes run them."""
+    grade = run_decision(table, f"{level}_grade", {level: unit}, script_engine)["grade"]
+    out = run_decision(
+        FLAGS_DMN,
+        "result_flags",
+        {"unit": {"grade": grade, "serious_return_to_poverty": serious}},
+        script_engine,
+    )["flags"]
+    return grade, {k: out[k] for k in CONSEQUENCES}
+
+
+def test_no_unit_is_good_with_any_consequence_under_the_shipped_plan(script_engine):
+    """Every combination of score band, highlight, confirmed finding and 一般 counties: a row
+    graded 好 never carries 约谈提醒, 挂牌督办 or 乡村振兴战略实绩考核不得确定为“好”, and a
+    confirmed finding or 一般 always carries all three."""
+    seen = set()
+    for serious in (False, True):
+        ruled_out = serious  # the shipped plan: serious_risk_rules_out_good is true
+        for highlight in (False, True):
+            for score in (0, 70, 76, 80, 83, 84, 85, 86, 88, 100):
+                units = [
+                    (
+                        COUNTY_DMN,
+                        "county",
+                        {"category": c, "score": score, "highlight": highlight, "good_ruled_out": ruled_out},
+                    )
+                    for c in COUNTY_THRESHOLDS
+                ] + [
+                    (
+                        PREFECTURE_DMN,
+                        "prefecture",
+                        {
+                            "score": score,
+                            "highlight": highlight,
+                            "good_ruled_out": ruled_out,
+                            "average_counties": n,
+                        },
+                    )
+                    for n in (0, 2)
+                ]
+                for table, level, unit in units:
+                    grade, consequences = _published(script_engine, table, level, unit, serious)
+                    seen.add(grade)
+                    if grade == "好":
+                        assert not any(consequences.values()), (level, unit)
+                    if serious or grade == "一般":
+                        assert all(consequences.values()), (level, unit)
+    assert seen == {"好", "较好", "一般"}
 
 
 # ---------------------------------------------------------------- the files themselves
