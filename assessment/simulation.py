@@ -2,16 +2,21 @@
 
 Every task is done by a user of its own group with valid data generated from its form (a
 spot check by a team member from another prefecture); each gate returns the draft once per
-cycle before approving it; the third party answers through the signed inbound webhook; and
-between bursts of work the clock moves to the next due time. A line is printed as each cycle
-publishes; the run succeeds when every cycle opened in the span has published."""
+cycle before approving it; the third party answers through the signed inbound webhook. Paced
+(the default), each task and the third party's answer gets a moment drawn from the seed between
+its opening and its due date, some after it (so `task.overdue` and the 7-day reminders occur),
+every step of an assessment before the end of February (Art. 7), and the clock moves through
+those moments in order, firing what falls due on the way; unpaced, work is done as soon as it
+appears. A line is printed as each cycle publishes; the run succeeds when every cycle opened in
+the span has published."""
 
 from __future__ import annotations
 
 import json
 import random
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from sqlalchemy import select
@@ -35,6 +40,9 @@ from .models import CycleResult
 from .plan import DEPARTMENTS
 
 ENDPOINT = "third-party"
+LATE = 0.2  # the share of tasks with a due date that are done after it
+LATENESS = (timedelta(hours=6), timedelta(days=12))  # past 7 days: a second reminder
+GATE_STEP = timedelta(days=3)  # the most a step without a due date takes
 PROVINCE = (
     "provincial_office",
     "assessment_team",
@@ -46,10 +54,17 @@ PROVINCE = (
 
 
 class Simulation:
-    def __init__(self, rt: Runtime, *, seed: int = 2021, say=print, leave=lambda task: False):
+    def __init__(
+        self, rt: Runtime, *, seed: int = 2021, say=print, leave=lambda task: False, paced: bool = True
+    ):
         if not rt.clock.controlled:
             raise KaopingError("simulate runs on the controlled clock: set KAOPING_CONTROLLED_CLOCK=1")
         self.rt, self.rng, self.say, self.leave = rt, random.Random(seed), say, leave
+        # Moments come from a stream of their own, so generated data never shifts them.
+        self.paced, self.pace = paced, random.Random(seed * 7919 + 17)
+        self.when: dict[str, datetime] = {}  # task id, or "answer:" + business key → its moment
+        self.order: dict[str, tuple] = {}
+        self.ready: Sequence = ()  # the ready tasks as last listed
         self.divisions: Divisions = rt.extensions.reference("divisions")
         self.returned: set[tuple[str, str]] = set()
         self.published: set[str] = set()
@@ -88,27 +103,92 @@ class Simulation:
     def run(self, start: datetime, end: datetime) -> bool:
         if start > self.rt.clock.now():
             move_clock(self.rt, start)
+        fresh = True
         while True:
-            if self._work():
+            if self._work(fresh):
+                fresh = True
                 continue
             with self.rt.db.connect() as conn:
                 upcoming = timer_rows.next_due(conn)
+            moments = [m for m in self.when.values() if m > self.rt.clock.now()]
+            if moments and (upcoming is None or min(moments) < upcoming):
+                upcoming = min(moments)
             if upcoming is None or upcoming > end:
                 break
-            move_clock(self.rt, upcoming)
+            # Fires every timer due on the way, at its own time; if none fired, the tasks
+            # listed last are still the ready ones.
+            fresh = move_clock(self.rt, upcoming) > 0
         if end > self.rt.clock.now():
             move_clock(self.rt, end)
         return self._all_published(start, end)
 
-    def _work(self) -> int:
+    def _work(self, fresh: bool = True) -> int:
         done = self._answer_third_party()
-        with self.rt.db.read() as session:
-            tasks = listings.list_tasks(session, Principal("sim", is_admin=True), limit=1000).items
+        if fresh or done or not self.paced:
+            with self.rt.db.read() as session:
+                self.ready = listings.list_tasks(session, Principal("sim", is_admin=True), limit=1000).items
+        tasks = self.ready
+        tasks = sorted(tasks, key=self._order)
+        now, ready = self.rt.clock.now(), {t.id for t in tasks}
+        for gone in [k for k in self.when if not k.startswith("answer:") and k not in ready]:
+            del self.when[gone]  # done by someone else meanwhile
+            self.order.pop(gone, None)
         for task in tasks:
-            if not self.leave(task):  # tests hold some tasks back to do them through the API
-                done += self._complete(task)
+            if self.leave(task):  # tests hold some tasks back to do them through the API
+                continue
+            if self.paced:
+                if task.id not in self.when:
+                    self.when[task.id] = self._moment(task.instance_id, task.element_id, task.due_at)
+                if self.when[task.id] > now:
+                    continue
+                del self.when[task.id]
+            self.order.pop(task.id, None)
+            done += self._complete(task)
         drain(self.rt)
         return done
+
+    def _order(self, task) -> tuple:
+        """The same order whatever the ids, so the same seed draws the same moments and data."""
+        if task.id not in self.order:
+            self.order[task.id] = (task.created_at, task.element_id, json.dumps(task.data, sort_keys=True))
+        return self.order[task.id]
+
+    def _moment(self, instance_id: str, element_id: str, due: datetime | None) -> datetime:
+        """When a task just seen is done: in its window, some after it, and within its
+        assessment's end of February unless it follows publication (rectification)."""
+        now = self.rt.clock.now()
+        limit = None if element_id.endswith("rectification") else self._february(instance_id)
+        if due is not None and due > now:
+            if self.pace.random() < LATE:
+                low, high = LATENESS
+                at = due + timedelta(seconds=self.pace.uniform(low.total_seconds(), high.total_seconds()))
+            else:  # most work is done in the second half of its window
+                at = now + (due - now) * self.pace.uniform(0.4, 1.0)
+            if limit is not None:  # late work still leaves half the time left for the rest
+                at = min(at, now + (limit - now) / 2)
+        else:  # gates, publication, a returned draft: a few days, a small share of what is left
+            step = GATE_STEP if limit is None else min(GATE_STEP, (limit - now) / 8)
+            at = now + step * self.pace.uniform(0.2, 1.0)
+        return self._office_hours(at, now)
+
+    def _office_hours(self, at: datetime, now: datetime) -> datetime:
+        """The moment moved into its day's office hours, never back before now."""
+        local = at.astimezone(self.rt.clock.zone)
+        if not 9 <= local.hour < 18:
+            local = local.replace(hour=9 + self.pace.randrange(9), minute=self.pace.randrange(60), second=0)
+        return max(local, now + timedelta(minutes=1)).replace(microsecond=0)
+
+    def _february(self, instance_id: str) -> datetime | None:
+        """The end of February that closes this instance's assessment, with a day to spare."""
+        with self.rt.db.connect() as conn:
+            instance = conn.execute(
+                select(Instance.business_key, Instance.definition_key).where(Instance.id == instance_id)
+            ).one()
+            definition = read_model.cycle_definitions(self.rt, conn).get(instance.definition_key)
+        if definition is None or not instance.business_key:
+            return None
+        last_year = int((definition.period(instance.business_key) or instance.business_key).split("-")[-1])
+        return datetime(last_year + 1, 3, 1, tzinfo=self.rt.clock.zone) - timedelta(days=1)
 
     def _complete(self, task) -> int:
         actor = self._actor(task)
@@ -186,7 +266,16 @@ class Simulation:
                 .all()
             )
         counties = [c.code for c in self.divisions.counties()]
-        for key in waiting:
+        now, answered = self.rt.clock.now(), 0
+        for key in sorted(k for k in waiting if k):
+            if self.paced:  # the report arrives within its field stage, 10–45 days on
+                at = self.when.setdefault(
+                    f"answer:{key}", self._office_hours(now + timedelta(days=self.pace.uniform(10, 45)), now)
+                )
+                if at > now:
+                    continue
+                del self.when[f"answer:{key}"]
+            answered += 1
             report = {
                 "cycle": {"key": key},
                 "summary": "第三方评估报告 / Third-party report",
@@ -203,7 +292,7 @@ class Simulation:
                 "webhook-signature": Signer(self.secret).sign(message_id, at, body),
             }
             inbound.receive(self.rt, ENDPOINT, body.encode(), headers)
-        return len(waiting)
+        return answered
 
     def _report_publication(self, task) -> None:
         with self.rt.db.connect() as conn:

@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from openpyxl import load_workbook
 
 from assessment.sampling import stratified_sample
@@ -76,7 +82,7 @@ def test_the_2021_cycle_from_its_timer_to_publication(shipped, admin):
 def test_the_leading_group_reviews_and_the_provincial_leadership_signs_off(shipped, admin, people):
     """审议 and 审定 stand in lanes of the assessment subprocess: the office whose lane holds
     the subprocess drafts the results but decides neither gate."""
-    Simulation(shipped, leave=lambda task: task.element_id in ("review", "sign_off")).run(
+    Simulation(shipped, paced=False, leave=lambda task: task.element_id in ("review", "sign_off")).run(
         at("2021-11-01T00:00:00"), at("2022-02-01T00:00:00")
     )
     office = people("li.office", groups=["provincial_office"])
@@ -112,7 +118,7 @@ def test_the_leading_group_reviews_and_the_provincial_leadership_signs_off(shipp
 
 
 def test_a_spot_check_is_refused_to_a_verifier_from_the_same_prefecture(shipped, admin, people):
-    sim = Simulation(shipped, leave=lambda task: task.element_id == "spot_check")
+    sim = Simulation(shipped, paced=False, leave=lambda task: task.element_id == "spot_check")
     sim.run(at("2021-11-01T00:00:00"), at("2021-11-01T12:00:00"))
     [checks] = [admin.tasks(instance=_instance(admin, "annual-2021")["id"])]
     check = next(t for t in checks if t["element_id"] == "spot_check")
@@ -133,7 +139,7 @@ def test_a_spot_check_is_refused_to_a_verifier_from_the_same_prefecture(shipped,
 
 
 def test_the_sample_is_recomputed_from_its_seed(shipped, admin):
-    Simulation(shipped).run(at("2021-11-01T00:00:00"), at("2021-11-02T00:00:00"))
+    Simulation(shipped, paced=False).run(at("2021-11-01T00:00:00"), at("2021-11-02T00:00:00"))
     instance = _instance(admin, "annual-2021")
     [drawn] = _events(admin, instance, "sample.drawn")
     [plan] = [e for e in _events(admin, instance, "task.completed") if e["element"] == "plan_task"]
@@ -186,8 +192,10 @@ def test_the_five_year_evaluation_reads_the_five_annual_results(shipped, admin):
 def test_the_five_year_evaluation_waits_for_a_late_2025_publication(shipped, admin, people):
     """2025's results are published on 10 March 2026, after the five-year evaluation's 20 February
     date: it reads the annual results then, with 2025 among them, and grades the counties too."""
-    late = Simulation(
-        shipped, leave=lambda task: task.element_id == "publish" and task.data.get("year") == 2025
+    late = Simulation(  # unpaced: the test stages the one late moment itself
+        shipped,
+        paced=False,
+        leave=lambda task: task.element_id == "publish" and task.data.get("year") == 2025,
     )
     late.run(at("2021-11-01T00:00:00"), at("2026-03-10T10:00:00"))
     transition = _instance(admin, "transition-2021-2025")
@@ -207,7 +215,9 @@ def test_the_five_year_evaluation_waits_for_a_late_2025_publication(shipped, adm
     assert read["at"].startswith("2026-03-10T10:0")
     assert read["data"]["missing_years"] == [] and read["data"]["ungraded"] == []
     lines = []
-    Simulation(shipped, say=lines.append).run(at("2026-03-10T10:01:00"), at("2026-05-31T00:00:00"))
+    Simulation(shipped, paced=False, say=lines.append).run(
+        at("2026-03-10T10:01:00"), at("2026-05-31T00:00:00")
+    )
     assert lines[-1].startswith("2021–2025 transition: published ")
 
     five_year = admin.get("/api/v1/cycles/transition-2021-2025/results").json
@@ -258,3 +268,54 @@ def test_an_administrator_moves_the_start_date_and_the_next_cycle_follows(shippe
     admin.post("/api/v1/clock", json={"now": "2022-11-16T00:00:00+08:00"})
     opened = _instance(admin, "annual-2022")
     assert opened["version"] == 2 and opened["created_at"] == "2022-11-15T09:00:00+08:00"
+
+
+def _completions(admin, key):
+    events = _events(admin, _instance(admin, key), "task.completed")
+    return sorted((e["at"], e["element"], e["actor"]) for e in events)
+
+
+def test_a_paced_cycle_is_late_in_places_and_publishes_by_february(shipped, admin):
+    """Work spread from the seed over November to February: some tasks done after their due
+    date (overdue, reminded every 7 days), publication between 1 December and the end of
+    February, the gates decided by their own groups; the same seed, the same moments."""
+    assert Simulation(shipped, seed=7).run(at("2021-11-01T00:00:00"), at("2022-03-31T00:00:00"))
+    instance = _instance(admin, "annual-2021")
+    assert _events(admin, instance, "task.overdue")
+    reminders = [e for e in _events(admin, instance, "timer.fired") if e["element"].startswith("remind_")]
+    assert reminders
+    [published] = _events(admin, instance, "results.published")
+    assert "2021-12-01T00:00:00+08:00" <= published["at"] <= "2022-02-28T23:59:59+08:00"
+    assert _events(admin, instance, "deadline.escalated") == []  # Art. 7: done by the end of February
+    deciders = {(e["element"], e["actor"]) for e in _events(admin, instance, "approval.decided")}
+    assert deciders == {("review", "sim.leading_group.0"), ("sign_off", "sim.provincial_leadership.0")}
+    done = _completions(admin, "annual-2021")
+    assert "2021-11-01T09:00:00+08:00" < done[0][0] and done[-1][0] > "2022-03-01"  # rectification
+
+
+def _simulated(scratch, seed):
+    """`kaoping simulate` over the 2021 cycle on a database of its own; its completion times."""
+    url = f"sqlite:///{scratch}/seed-{seed}.db"
+    env = {
+        **os.environ,
+        "KAOPING_DATABASE_URL": url,
+        "KAOPING_CONTROLLED_CLOCK": "1",
+        "KAOPING_CLOCK_START": "2021-10-01T00:00:00+08:00",
+        "KAOPING_SECRET_KEY": Fernet.generate_key().decode(),
+        "KAOPING_SCHEDULER": "0",
+    }
+    env.pop("KAOPING_PROCESSES_DIR", None)
+    kaoping = str(Path(sys.executable).with_name("kaoping"))
+    span = ["--from", "2021-11-01T00:00:00+08:00", "--to", "2022-03-31T00:00:00+08:00"]
+    done = subprocess.run([kaoping, "simulate", *span, "--seed", str(seed)], env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    with sqlite3.connect(f"{scratch}/seed-{seed}.db") as db:
+        return db.execute("select element_id, completed_at from tasks order by completed_at").fetchall()
+
+
+def test_the_same_seed_gives_the_same_moments(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, again = _simulated(tmp_path / "a", 7), _simulated(tmp_path / "b", 7)
+    assert first and first == again
+    assert len({done for _, done in first}) > len(first) // 2  # spread out, not one burst

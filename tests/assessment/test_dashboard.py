@@ -119,7 +119,7 @@ def test_the_counts_go_up_as_the_2021_cycle_moves_to_publication(shipped, web, p
     empty = office.get("/cycles")
     assert empty.status_code == 200 and 'id="no-cycles"' in empty.text
 
-    sim = Simulation(shipped, say=lambda line: None, leave=lambda task: True)
+    sim = Simulation(shipped, say=lambda line: None, leave=lambda task: True, paced=False)
     sim.run(at("2021-11-01T00:00:00"), at("2021-11-01T12:00:00"))
     opened = office.get("/cycles")
     assert opened.status_code == 302 and opened.headers["Location"].endswith("/cycles/annual-2021")
@@ -207,7 +207,7 @@ def test_the_counts_go_up_as_the_2021_cycle_moves_to_publication(shipped, web, p
 def test_progress_is_one_grouped_query_whatever_the_number_of_prefectures(shipped, web, people):
     people("li.office", groups=["provincial_office"], password="pw-office")
     office = _signed_in(web, "li.office", "pw-office")
-    Simulation(shipped, say=lambda line: None, leave=_holding(KUNMING)).run(
+    Simulation(shipped, say=lambda line: None, leave=_holding(KUNMING), paced=False).run(
         at("2021-11-01T00:00:00"), at("2021-11-01T12:00:00")
     )
     statements = []
@@ -226,7 +226,7 @@ def test_a_prefecture_sees_its_own_row_and_a_county_is_turned_away(shipped, web,
     people("kunming.office", groups=["prefecture:530100"], password="pw-km")
     people("zhao.county", groups=["county:530102"], password="pw-county")
     people("li.office", groups=["provincial_office"], password="pw-office")
-    sim = Simulation(shipped, say=lambda line: None, leave=_holding(KUNMING))
+    sim = Simulation(shipped, say=lambda line: None, leave=_holding(KUNMING), paced=False)
     sim.run(at("2021-11-01T00:00:00"), at("2021-11-01T12:00:00"))
 
     assert web.test_client().get("/cycles/annual-2021").status_code == 302  # signed out: sign in
@@ -261,7 +261,10 @@ def test_the_transition_cycle_has_its_own_page_beside_the_annual_one(shipped, we
     shipped.clock.set(at("2025-10-01T00:00:00"))
     held = _holding(KUNMING, element="t_five_year")  # and the whole annual 2025 cycle
     sim = Simulation(
-        shipped, say=lambda line: None, leave=lambda task: task.element_id != "t_five_year" or held(task)
+        shipped,
+        say=lambda line: None,
+        leave=lambda task: task.element_id != "t_five_year" or held(task),
+        paced=False,
     )
     sim.run(at("2025-11-01T00:00:00"), at("2025-11-01T12:00:00"))
 

@@ -37,7 +37,7 @@ def test_the_dashboard_counts_up_as_prefectures_complete(live_server, page, shot
             and any(g.removeprefix("prefecture:") in held for g in task.candidate_groups)
         )
 
-    sim = Simulation(rt, leave=leave)
+    sim = Simulation(rt, leave=leave, paced=False)
     sim.run(datetime(2021, 11, 1, tzinfo=SHANGHAI), datetime(2021, 11, 1, 12, tzinfo=SHANGHAI))
 
     signed_in(page, live_server, "zhou.office", "pw-周")
