@@ -23,7 +23,7 @@ from .bundle import Bundle, read_bundle, shipped_forms
 from .expressions import collect_expressions
 from .parser import KaopingParser, new_parser
 from .problems import DeployRejected, Problem
-from .sandbox.scripts import check_source
+from .sandbox.policy import check_source
 from .serializer import StateSerializer
 from .timers import is_literal
 from .xml import parse_xml

@@ -12,7 +12,7 @@ from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
 from ..definitions import task_properties
-from ..definitions.sandbox.scripts import ScriptRefused
+from ..definitions.sandbox.limits import ScriptRefused
 from ..persistence import store, timer_rows
 from ..persistence.store import TaskRecord
 from . import routing, timer_projection

@@ -14,12 +14,9 @@ from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.expressions import collect_expressions
-from engine.definitions.sandbox.scripts import (
-    ScriptRefused,
-    check_source,
-    compile_sandboxed,
-    make_script_engine,
-)
+from engine.definitions.sandbox.limits import ScriptRefused
+from engine.definitions.sandbox.policy import check_source, compile_sandboxed
+from engine.definitions.sandbox.scripts import make_script_engine
 
 FIXED_NOW = datetime(2024, 5, 17, 9, 30)
 

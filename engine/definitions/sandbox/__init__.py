@@ -1,3 +1,4 @@
-"""The script sandbox: what runs the scripts and expressions of uploaded BPMN (`scripts.py`)
-and the guards they run under (`guards.py`). It imports nothing else of the definitions, so the
+"""The script sandbox: what a script of uploaded BPMN may say (`policy.py`), the guards it runs
+under (`guards.py`, with the cost limits of `limits.py`) and what runs it before a deadline
+(`scripts.py`). It imports nothing else of the definitions, so the
 deploy checks above it and the runtime alike use the one sandbox."""
