@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..persistence.models import AuditEvent, Definition
-from . import calls, task_properties
+from . import calls, lanes, task_properties
 from .bundle import Bundle, read_bundle, shipped_forms
 from .expressions import collect_expressions
 from .parser import KaopingParser, new_parser
@@ -50,7 +50,7 @@ def deploy(
     _refuse_if(bundle.problems)
     _carry_over_decisions(session, bundle)
     parser = new_parser()
-    _refuse_if(_feed(parser, bundle))
+    _refuse_if(_feed(parser, bundle) + _lane_problems(bundle))
     own = [
         pid
         for pid, p in parser.process_parsers.items()
@@ -141,6 +141,15 @@ def _feed(parser: KaopingParser, bundle: Bundle) -> list[Problem]:
         except (ValidationException, SpiffWorkflowException) as exc:
             problems.append(_problem(exc, filename))
     return problems
+
+
+def _lane_problems(bundle: Bundle) -> list[Problem]:
+    """A lane's `group` property that names no group (lanes.group_problems), at the lane."""
+    return [
+        Problem(filename, lane.sourceline, lane.get("id"), message)
+        for filename, (_, tree) in bundle.bpmn.items()
+        for lane, message in lanes.group_problems(tree)
+    ]
 
 
 def _add_called_processes(session: Session, parser: KaopingParser, own: list[str]) -> dict[str, str]:
@@ -245,6 +254,8 @@ def _content_hash(bpmn: bytes, dmn: dict, forms: dict, called: dict) -> str:
 
 
 def _start_groups(spec) -> list[str]:
+    """The groups of the lanes that hold the start events (a lane's group property, else its
+    name: lanes.py)."""
     return sorted({ts.lane for ts in spec.task_specs.values() if isinstance(ts, StartEvent) and ts.lane})
 
 

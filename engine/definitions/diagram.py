@@ -1,7 +1,9 @@
 """An instance's diagram as the page draws it: every element, flow and lane with its layout,
 and none of the logic (scripts, expressions, the extension properties that hold forms, candidate
 groups and pre/post scripts). The logic is the definition's, which only administrators read;
-the participants of an instance see the picture of where it stands."""
+the participants of an instance see the picture of where it stands. A lane keeps its name, the
+label people read (`省乡村振兴局 / Provincial office`); the group key its `group` property routes
+to goes with the rest of the extensions."""
 
 from __future__ import annotations
 

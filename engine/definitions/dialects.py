@@ -14,7 +14,9 @@ A document that uses the spiffworkflow namespace is spiff (what Kaoping always r
 spiff-arena leave `camunda:versionTag` and the like behind, so spiff wins over Camunda); else one
 that uses the Camunda namespace is Camunda; else it is plain BPMN. "Uses" means an element or an
 attribute in the namespace: Camunda Modeler declares its namespace on every document, used or
-not."""
+not. What a lane's extensionElements hold does not count: a lane's `group` property
+(lanes.py) is read in every dialect, so giving a lane its group key leaves the rest of a plain
+BPMN document plain."""
 
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ from .rules import KaopingBusinessRuleTask, RulesTaskParser
 SPIFF, CAMUNDA, BPMN = "spiff", "camunda", "bpmn"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 
 def dialect_of(root: etree._Element) -> str:
@@ -48,9 +51,15 @@ def dialect_of(root: etree._Element) -> str:
 
 def _namespaces_used(root: etree._Element) -> set[str]:
     found: set[str] = set()
+    lane_extensions = {
+        element
+        for lane in root.iter(f"{{{BPMN_NS}}}lane")
+        for extensions in lane.iterchildren(f"{{{BPMN_NS}}}extensionElements")
+        for element in extensions.iter()
+    }
     for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue  # processing instructions
+        if not isinstance(element.tag, str) or element in lane_extensions:
+            continue  # processing instructions; a lane's group property
         for name in (element.tag, *element.attrib):
             if name.startswith("{"):
                 found.add(name[1 : name.index("}")])

@@ -1,26 +1,80 @@
-"""Which lane each flow node of a BPMN document stands in; the lane's name is the group that
-does the node's tasks.
+"""Which lane each flow node of a BPMN document stands in, and the group that lane routes to:
+the lane's `group` property when it has one (`spiffworkflow:property` or `camunda:property`
+in its extensionElements, in any dialect), else its name. With the property the name is only
+the label the diagram shows (`省乡村振兴局 / Provincial office`) and the property the group key
+(`provincial_office`); without it the name is the group, as before the property existed.
 
 SpiffWorkflow 3.2.0 reads lanes from flat flowNodeRef lists and hands a subprocess's lane down
 to every node inside it, so a subprocess with a laneSet of its own (the leading group's review
 inside the assessment) would route all its tasks to the lane the subprocess stands in. Here
-each process and subprocess reads its own laneSet: the innermost named lane that lists a node
-wins, at any depth of childLaneSet. A node that no lane of its container lists takes its
-activity's lane if it is a boundary event (modelers seldom list those), else the lane its
-container stands in."""
+each process and subprocess reads its own laneSet: the innermost lane that names a group (by
+its property or its name) and lists a node wins, at any depth of childLaneSet; an inner lane
+without the property routes by its own name, never by its outer lane's property. A node that
+no lane of its container lists takes its activity's lane if it is a boundary event (modelers
+seldom list those), else the lane its container stands in."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
 
 _BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 _CONTAINERS = {_BPMN + "subProcess", _BPMN + "transaction", _BPMN + "adHocSubProcess"}
+# Where a lane's group property may stand: spiff-arena's and Camunda Modeler's properties.
+_PROPERTIES = (
+    "{http://spiffworkflow.org/bpmn/schema/1.0/core}",
+    "{http://camunda.org/schema/1.0/bpmn}",
+)
+_GROUP_PROPERTY = "group"
+# The keys a user's groups may have (engine/auth/users.py, a layer above): a property spelled
+# otherwise would route the lane's tasks to nobody.
+_GROUP_KEY = re.compile(r"^[A-Za-z0-9_.@:-]{1,255}$")
+
+
+def _group_properties(lane: etree._Element) -> list[str]:
+    """The values of the lane's own `group` properties, as written."""
+    return [
+        prop.get("value") or ""
+        for extensions in lane.iterchildren(_BPMN + "extensionElements")
+        for namespace in _PROPERTIES
+        for properties in extensions.iterchildren(namespace + "properties")
+        for prop in properties.iterchildren(namespace + "property")
+        if prop.get("name") == _GROUP_PROPERTY
+    ]
+
+
+def lane_group(lane: etree._Element) -> str | None:
+    """The group a lane routes to: its `group` property, else its name; None for an unnamed
+    lane without the property."""
+    given = next((value.strip() for value in _group_properties(lane) if value.strip()), None)
+    return given or lane.get("name") or None
+
+
+def group_problems(root: etree._Element) -> list[tuple[etree._Element, str]]:
+    """(lane, message) for each lane whose `group` property names no group: one that is empty
+    or no group key, or two that disagree. Refused at deploy: routing by the name instead would
+    send the lane's tasks to a group named like its label."""
+    found: list[tuple[etree._Element, str]] = []
+    for lane in root.iter(_BPMN + "lane"):
+        values = [value.strip() for value in _group_properties(lane)]
+        wrong = [value for value in values if not _GROUP_KEY.match(value)]
+        if "" in values:
+            problem = "its group property is empty (give the group key, or leave it out)"
+        elif wrong:
+            problem = f"its group property {wrong[0]!r} is no group key (letters, digits, _ . @ : -)"
+        elif len(set(values)) > 1:
+            problem = f"its group properties disagree ({', '.join(sorted(set(values)))})"
+        else:
+            continue
+        found.append((lane, f"lane '{lane.get('name') or lane.get('id')}': {problem}"))
+    return found
 
 
 def document_lanes(root: etree._Element) -> dict[str, str | None]:
-    """Element id → lane name for every element inside every process of the document."""
+    """Element id → the group of its lane (lane_group) for every element inside every process
+    of the document."""
     found: dict[str, str | None] = {}
     for process in root.iter(_BPMN + "process"):
         _read_container(process, None, found)
@@ -44,7 +98,7 @@ def _read_container(container: etree._Element, enclosing: str | None, found: dic
 
 
 def _own_lanes(container: etree._Element) -> dict[str, str]:
-    """Node id → lane name from the laneSets directly inside `container`; those of the
+    """Node id → lane group from the laneSets directly inside `container`; those of the
     subprocesses nested in it are theirs."""
     found: dict[str, str] = {}
     for lane_set in container.iterchildren(_BPMN + "laneSet"):
@@ -54,13 +108,14 @@ def _own_lanes(container: etree._Element) -> dict[str, str]:
 
 def _read_lane_set(lane_set: etree._Element, found: dict[str, str], outer: str | None = None) -> None:
     for lane in lane_set.iterchildren(_BPMN + "lane"):
-        name = lane.get("name") or outer  # an unnamed lane names no group: its outer lane's does
-        if name:
+        # a lane that names no group (no property, no name) is its outer lane's
+        group = lane_group(lane) or outer
+        if group:
             for ref in lane.iterchildren(_BPMN + "flowNodeRef"):
                 if ref.text and ref.text.strip():
-                    found[ref.text.strip()] = name
+                    found[ref.text.strip()] = group
         for child_set in lane.iterchildren(_BPMN + "childLaneSet"):
-            _read_lane_set(child_set, found, name)  # after the parent's refs: the inner lane wins
+            _read_lane_set(child_set, found, group)  # after the parent's refs: the inner lane wins
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from .lanes import document_lanes
 
 
 class _OwnLanes:
-    """Every node asks the document's lane map (lanes.py) for its lane. SpiffWorkflow would
+    """Every node asks the document's lane map (lanes.py) for its lane, which becomes the task
+    spec's `lane`: the lane's group (its `group` property, else its name). SpiffWorkflow would
     hand a subprocess's lane to all the nodes inside it; that lane is already the fallback in
     the map, so none is handed down here. The process is read with its document's dialect."""
 
