@@ -9,6 +9,13 @@ its processes need beside BPMN as one `Extension` value:
 - `task_hooks` → called after every task runs inside a step, as `hook(step, task, properties)`
   with the task's `spiffworkflow:properties`; they write through `step.conn` (the step's own
   transaction) and record audit events with `step.record(...)`;
+- `form_checks` → by form key, `check(cleaned, task_data)` called on each completion of a task
+  with that form once its fields passed their own rules, with the cleaned submission and the
+  data the task was offered with; it returns messages by field path (`weights`,
+  `county_ratings[2].score`, as the form's own errors), and any message refuses the
+  completion as `422 invalid_form_data` with the messages of every extension's check, leaving
+  the task as it was. Rules across fields live here (weights summing to 100, an amendment
+  naming a unit that exists); a check reads its arguments and changes neither;
 - `metadata` → the SQLAlchemy MetaData of the extension's own tables (the migrations' target,
   the tests' clean-up); its Alembic revisions live with the engine's, in one history;
 - `api_blueprints()` / `page_blueprints()` → flask-smorest blueprints for the REST API (they
@@ -50,6 +57,8 @@ if TYPE_CHECKING:
 ENTRY_POINT_GROUP = "kaoping.extensions"
 
 TaskHook = Callable[["Step", "Task", Mapping[str, str]], None]
+# (cleaned submission, task data) → messages by field path; empty when the submission is fine.
+FormCheck = Callable[[dict[str, Any], dict[str, Any]], Mapping[str, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,7 @@ class Extension:
     name: str
     script_helpers: Callable[[Runtime], Mapping[str, Any]] | None = None
     task_hooks: tuple[TaskHook, ...] = ()
+    form_checks: Mapping[str, FormCheck] = field(default_factory=dict)
     metadata: tuple[MetaData, ...] = ()
     # Factories, so that a process without Flask or click (the scheduler, the migrations)
     # never imports the extension's views or commands.
@@ -103,6 +113,10 @@ class Extensions:
 
     def task_hooks(self) -> tuple[TaskHook, ...]:
         return tuple(hook for e in self.items for hook in e.task_hooks)
+
+    def form_checks(self, form_key: str) -> tuple[FormCheck, ...]:
+        """Every extension's check of the form, in the extensions' order."""
+        return tuple(e.form_checks[form_key] for e in self.items if form_key in e.form_checks)
 
     def metadata(self) -> tuple[MetaData, ...]:
         return tuple(m for e in self.items for m in e.metadata)

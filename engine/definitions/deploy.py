@@ -191,6 +191,11 @@ def _parse_process(parser, pid, forms, problems):
                 )
             elif key:
                 used_forms[key] = forms[key]
+            refused = task_properties.completed_by_problem(task_spec)
+            if refused:
+                problems.append(
+                    Problem(filename, _line_of(tree, task_spec.bpmn_id), task_spec.bpmn_id, refused)
+                )
         for element, source, mode in collect_expressions(each):
             if is_literal(source):
                 continue  # plain ISO 8601 timer text is read as text, never run (timers.py)

@@ -11,7 +11,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from . import task_properties
 
-PROPERTY_EXPRESSIONS = ("candidateGroups", "candidateUsers", "dueDate")
+PROPERTY_EXPRESSIONS = ("candidateGroups", "candidateUsers", "excludeUsers", "dueDate")
 
 
 def _event_expressions(definition: Any) -> Iterator[str | None]:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import keyword
+
 from SpiffWorkflow.bpmn.specs.mixins.manual_task import ManualTask as ManualTaskMixin
 from SpiffWorkflow.bpmn.specs.mixins.none_task import NoneTask as NoneTaskMixin
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
@@ -39,3 +41,21 @@ def candidate_groups_expression(task_spec) -> str | None:
 
 def candidate_users_expression(task_spec) -> str | None:
     return properties(task_spec).get("candidateUsers")
+
+
+def completed_by(task_spec) -> str | None:
+    """`completedBy`: the variable that the completing user's name is written to."""
+    return (properties(task_spec).get("completedBy") or "").strip() or None
+
+
+def completed_by_problem(task_spec) -> str | None:
+    """Why a task's `completedBy` cannot work, or None (also when it has none). Its value is a
+    variable that scripts read by name, and the sandbox refuses names beginning with `_`."""
+    if "completedBy" not in properties(task_spec):
+        return None
+    name = completed_by(task_spec) or ""
+    if not is_human(task_spec):
+        return "completedBy is for tasks people complete (user, manual or untyped tasks)"
+    if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_"):
+        return f"completedBy {name!r} is not a variable name (a Python identifier, no keyword, no leading _)"
+    return None

@@ -99,6 +99,8 @@ class Task(Base):
     candidate_users: Mapped[list[str]] = mapped_column(Json, default=list)
     # Recusal (Art. 11): members of these groups may not do the task, even if candidates.
     excluded_groups: Mapped[list[str]] = mapped_column(Json, default=list, server_default="[]")
+    # Separation of duties: these users may not do the task, even if candidates or administrators.
+    excluded_users: Mapped[list[str]] = mapped_column(Json, default=list, server_default="[]")
     assignee: Mapped[str | None] = mapped_column(String(255))
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     form_key: Mapped[str | None] = mapped_column(String(255))
@@ -119,7 +121,8 @@ class TaskCandidate(Base):
     __table_args__ = (Index("ix_task_candidates_principal", "kind", "principal", "task_id"),)
 
     task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # "group" | "user"
+    # "group" | "user" (candidates) | "exclude" (a group recused) | "ex_user" (a user excluded)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
     principal: Mapped[str] = mapped_column(String(255), primary_key=True)
 
 

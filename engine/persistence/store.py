@@ -47,6 +47,7 @@ class TaskRecord:
     candidate_groups: list[str]
     candidate_users: list[str]
     excluded_groups: list[str]
+    excluded_users: list[str]
     assignee: str | None
     due_at: datetime | None
     form_key: str | None
@@ -275,6 +276,7 @@ def open_tasks(conn: Connection, records: list[TaskRecord], reopened: set[str]) 
             ("group", r.candidate_groups),
             ("user", r.candidate_users),
             ("exclude", r.excluded_groups),
+            ("ex_user", r.excluded_users),
         )
         for who in dict.fromkeys(people)
     ]

@@ -46,13 +46,19 @@ def may_start(principal: Principal, start_groups: Iterable[str]) -> bool:
 # --- tasks: seeing -------------------------------------------------------------------------------
 
 
-def routed_tasks(principal: Principal) -> ColumnElement[bool] | None:
+def routed_tasks(principal: Principal) -> ColumnElement[bool]:
     """Tasks routed to the caller: one of their groups or their name is a candidate and they
     are not recused from it (recusal hides a task before and after it is done), or they hold or
-    completed it. None for administrators, who are routed everything. (`may_do` is this rule for
-    one loaded task.)"""
+    completed it. Administrators are routed every task. A task that excludes the caller by name
+    is routed to nobody of that name, administrators included. (`may_do` is this rule for one
+    loaded task.)"""
+    not_excluded = ~exists().where(
+        TaskCandidate.task_id == Task.id,
+        TaskCandidate.kind == "ex_user",
+        TaskCandidate.principal == principal.username,
+    )
     if principal.is_admin:
-        return None
+        return not_excluded
     groups = sorted(principal.groups)
     candidate = exists().where(
         TaskCandidate.task_id == Task.id,
@@ -64,30 +70,28 @@ def routed_tasks(principal: Principal) -> ColumnElement[bool] | None:
     recused = exists().where(
         TaskCandidate.task_id == Task.id, TaskCandidate.kind == "exclude", TaskCandidate.principal.in_(groups)
     )
-    return or_(
+    routed = or_(
         and_(candidate, ~recused),
         Task.assignee == principal.username,
         Task.completed_by == principal.username,
     )
+    return and_(routed, not_excluded)
 
 
-def visible_tasks(principal: Principal) -> ColumnElement[bool] | None:
-    """Tasks the caller sees, in every list and by id: those routed to them, except a ready
-    task someone else has claimed (a claim makes it its holder's alone until unclaimed)."""
+def visible_tasks(principal: Principal) -> ColumnElement[bool]:
+    """Tasks the caller sees, in every list and by id: those routed to them, except, for anyone
+    but an administrator, a ready task someone else has claimed (a claim makes it its holder's
+    alone until unclaimed)."""
     routed = routed_tasks(principal)
-    if routed is None:
-        return None
+    if principal.is_admin:
+        return routed
     return and_(
         routed, or_(Task.state != "ready", Task.assignee.is_(None), Task.assignee == principal.username)
     )
 
 
 def visible_task(session: Session, principal: Principal, task_id: str) -> Task:
-    query = select(Task).where(Task.id == task_id)
-    visible = visible_tasks(principal)
-    if visible is not None:
-        query = query.where(visible)
-    row = session.scalars(query).first()
+    row = session.scalars(select(Task).where(Task.id == task_id, visible_tasks(principal))).first()
     if row is None:
         raise NotFound(f"task {task_id} not found", code="task_not_found")
     return row
@@ -96,10 +100,9 @@ def visible_task(session: Session, principal: Principal, task_id: str) -> Task:
 def open_tasks(session: Session, principal: Principal, instance_id: str) -> list[Task]:
     """An instance's ready tasks, as far as the caller sees them: an instance's page or answer
     is one more list of tasks, and shows no task its reader could not look up."""
-    query = select(Task).where(Task.instance_id == instance_id, Task.state == "ready")
-    visible = visible_tasks(principal)
-    if visible is not None:
-        query = query.where(visible)
+    query = select(Task).where(
+        Task.instance_id == instance_id, Task.state == "ready", visible_tasks(principal)
+    )
     return list(session.scalars(query.order_by(Task.created_at, Task.id)))
 
 
@@ -111,10 +114,16 @@ def recused(principal: Principal, task: TaskRecord | Task) -> bool:
     return bool(principal.groups.intersection(getattr(task, "excluded_groups", None) or []))
 
 
+def excluded(principal: Principal, task: TaskRecord | Task) -> bool:
+    """A user the task names as excluded may not do it (职责分离 / separation of duties)."""
+    return principal.username in (getattr(task, "excluded_users", None) or [])
+
+
 def may_do(principal: Principal, task: TaskRecord | Task) -> bool:
-    """Whether the task is the caller's to do, held by nobody else aside: they are not recused
-    (which binds administrators too, Art. 11), and they are an administrator or a candidate."""
-    if recused(principal, task):
+    """Whether the task is the caller's to do, held by nobody else aside: they are neither
+    recused nor excluded (which binds administrators too, Art. 11), and they are an
+    administrator or a candidate."""
+    if recused(principal, task) or excluded(principal, task):
         return False
     return (
         principal.is_admin
@@ -127,6 +136,11 @@ def require_candidate(principal: Principal, task: TaskRecord | Task) -> None:
     if recused(principal, task):
         raise Forbidden(
             "you may not do this task: it concerns your own unit (回避 / recusal)", code="recused"
+        )
+    if excluded(principal, task):
+        raise Forbidden(
+            "you may not do this task: you did the work it decides on (职责分离 / separation of duties)",
+            code="excluded_user",
         )
     if not may_do(principal, task):
         raise Forbidden("this task is not routed to you", code="not_a_candidate")
@@ -152,10 +166,7 @@ def require_may_unclaim(principal: Principal, task: TaskRecord | Task) -> None:
 def participates(session: Session, principal: Principal, instance_id: str) -> bool:
     """Whether the caller started the instance or sees one of its tasks: an instance is read by
     whoever can reach it from their task lists (or from starting it), and by nobody else."""
-    visible = visible_tasks(principal)
-    query = select(Task.id).where(Task.instance_id == instance_id)
-    if visible is not None:
-        query = query.where(visible)
+    query = select(Task.id).where(Task.instance_id == instance_id, visible_tasks(principal))
     if session.scalar(query.limit(1)) is not None:
         return True
     return (

@@ -131,6 +131,7 @@ def complete(rt: Runtime, actor: Principal, task_id: str, data: dict[str, Any]) 
         access.require_unclaimed_by_others(actor, task)
         cleaned = _validated(step, task, data)
         decision = task_hooks.approval(step.definition, task.element_id, cleaned)
+        cleaned = task_hooks.with_completer(step.definition, task.element_id, cleaned, actor.username)
         deferred = deferral.may_defer(step, task, cleaned)
         spiff_task = None if deferred else step.workflow.get_task_from_id(UUID(task_id))
         if step.instance.status != "running":
@@ -159,15 +160,26 @@ def complete(rt: Runtime, actor: Principal, task_id: str, data: dict[str, Any]) 
 
 
 def _validated(step: Step, task: TaskRecord, data: dict[str, Any]) -> dict[str, Any]:
+    """The submission cleaned to its form's fields, then held to the extensions' checks of that
+    form (rules across fields and against the task's data, which a field's own rules cannot
+    say); every message of every check is answered at once, as the form's are."""
     if not task.form_key:
         return data
     form = step.definition.forms.get(task.form_key)
     if form is None:
         raise Invalid(f"form {task.form_key} is missing from the definition", code="form_missing")
     try:
-        return validate_submission(form, data)
+        cleaned = validate_submission(form, data)
     except FormInvalid as exc:
         raise Invalid("the form has errors", code="invalid_form_data", details=exc.errors) from None
+    errors: dict[str, list[str]] = {}
+    for check in step.rt.extensions.form_checks(task.form_key):
+        for path, messages in check(cleaned, task.data or {}).items():
+            if messages:
+                errors.setdefault(path, []).extend(messages)
+    if errors:
+        raise Invalid("the form has errors", code="invalid_form_data", details=errors)
+    return cleaned
 
 
 def claim(rt: Runtime, actor: Principal, task_id: str) -> TaskRecord:

@@ -46,7 +46,9 @@ def may_defer(step: Step, task: TaskRecord, cleaned: dict[str, Any]) -> bool:
 
 
 def defer(step: Step, task: TaskRecord, cleaned: dict[str, Any]) -> None:
-    """Records the completion (the task row, its data, its order) for the next replay."""
+    """Records the completion (the task row, its data, its order) for the next replay. The data
+    is the completion's whole data, a `completedBy` variable included (task_hooks.with_completer),
+    so the replay runs the unit with its real completer's name as the completer's step would."""
     task.result, task.deferred_seq = cleaned, step.instance.lock_version
     store.complete_task(step.conn, task)
     timer_rows.remove_task_due_dates(step.conn, [task.id] if task.due_at else [])

@@ -25,10 +25,7 @@ def list_tasks(
     limit: int = 100,
     after: str | None = None,
 ) -> Page:
-    query = select(Task).where(Task.state == state)
-    visible = access.visible_tasks(principal)
-    if visible is not None:
-        query = query.where(visible)
+    query = select(Task).where(Task.state == state, access.visible_tasks(principal))
     if instance:
         query = query.where(Task.instance_id == instance)
     if assigned == "me":

@@ -77,7 +77,7 @@ def _task_record(step: Step, spiff_task: SpiffTask) -> TaskRecord | None:
     incident and the task waits, unlisted, for the retry."""
     spec = spiff_task.task_spec
     try:
-        groups, users, excluded = routing.candidates(spiff_task, step.rt.script_engine)
+        routed = routing.candidates(spiff_task, step.rt.script_engine)
         due_at = timer_projection.due_date(step, spiff_task)
     except (SpiffWorkflowException, ScriptRefused, ValueError) as exc:
         step.incident(exc, spiff_task)
@@ -88,9 +88,10 @@ def _task_record(step: Step, spiff_task: SpiffTask) -> TaskRecord | None:
         element_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id,
         lane=spec.lane,
-        candidate_groups=groups,
-        candidate_users=users,
-        excluded_groups=excluded,
+        candidate_groups=routed.groups,
+        candidate_users=routed.users,
+        excluded_groups=routed.excluded_groups,
+        excluded_users=routed.excluded_users,
         assignee=None,
         due_at=due_at,
         form_key=task_properties.form_key(spec),

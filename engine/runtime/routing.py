@@ -1,9 +1,12 @@
 """Who a task's candidates are (DESIGN.md, "Routing"): the lane names a group; a `candidateGroups` or
 `candidateUsers` property, an expression over the task's data, narrows it for one copy of a
-multi-instance task and then replaces the lane's group. What candidates (and anyone else) may see
-or do is decided in access.py alone."""
+multi-instance task and then replaces the lane's group; `excludeGroups` and `excludeUsers` name
+who may not do it all the same. What candidates (and anyone else) may see or do is decided in
+access.py alone."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.task import Task as SpiffTask
@@ -11,19 +14,31 @@ from SpiffWorkflow.task import Task as SpiffTask
 from ..definitions import task_properties
 
 
-def candidates(
-    spiff_task: SpiffTask, script_engine: PythonScriptEngine
-) -> tuple[list[str], list[str], list[str]]:
-    """(candidate groups, candidate users, excluded groups). An `excludeGroups` property names
-    groups whose members may not do this copy (recusal: nobody checks their own prefecture)."""
+@dataclass(frozen=True)
+class Candidates:
+    groups: list[str]
+    users: list[str]
+    excluded_groups: list[str]
+    excluded_users: list[str]
+
+
+def candidates(spiff_task: SpiffTask, script_engine: PythonScriptEngine) -> Candidates:
+    """An `excludeGroups` property names groups whose members may not do this copy (recusal:
+    nobody checks their own prefecture); `excludeUsers` names users who may not (separation of
+    duties: nobody decides a gate on a draft they wrote, e.g. `excludeUsers="drafted_by"` after
+    a drafting task with `completedBy="drafted_by"`)."""
     spec = spiff_task.task_spec
     props = task_properties.properties(spec)
     groups = _evaluate(spiff_task, script_engine, props.get("candidateGroups"))
     users = _evaluate(spiff_task, script_engine, props.get("candidateUsers"))
-    excluded = _evaluate(spiff_task, script_engine, props.get("excludeGroups"))
     if groups is None:
         groups = [spec.lane] if getattr(spec, "lane", None) else []
-    return groups, users or [], excluded or []
+    return Candidates(
+        groups,
+        users or [],
+        _evaluate(spiff_task, script_engine, props.get("excludeGroups")) or [],
+        _evaluate(spiff_task, script_engine, props.get("excludeUsers")) or [],
+    )
 
 
 def _evaluate(

@@ -3,7 +3,10 @@
 - `approval` (a gate: 审议, 审定): the decision is `approve` or `return`, a return needs a
   comment (422 otherwise), and `approval.decided` is recorded and sent (who, when, why);
 - `auditEvent` + `auditData` (an expression): an audit event of that type when the task has
-  run, e.g. `sample.drawn` with the seed and the counties drawn.
+  run, e.g. `sample.drawn` with the seed and the counties drawn;
+- `completedBy` (a variable name, checked at deploy): the task runs with that variable set to
+  the completing user's name, whatever the submission said, so scripts and later tasks know
+  who did it (and an `excludeUsers` expression can keep them from the gate that decides it).
 
 Then the extensions' task hooks (engine/extensions.py) read the properties they own, in the
 same step and transaction."""
@@ -42,6 +45,16 @@ def approval(definition: LoadedDefinition, element_id: str, data: dict[str, Any]
             details={"comment": ["退回时必须填写意见 / a comment is required on return"]},
         )
     return {"decision": decision, "comment": comment, "gate": definition.properties[element_id]["approval"]}
+
+
+def with_completer(
+    definition: LoadedDefinition, element_id: str, data: dict[str, Any], username: str
+) -> dict[str, Any]:
+    """The completion's data with the `completedBy` variable, if the task has one, naming its
+    completer. It joins the data rather than being set on the workflow's task alone, so the
+    recorded result, the audit event and a deferred unit's replay carry the real actor too."""
+    name = (definition.properties.get(element_id, {}).get("completedBy") or "").strip()
+    return {**data, name: username} if name else data
 
 
 def after_run(step: Step, task: SpiffTask) -> None:

@@ -3,8 +3,9 @@ lookup by id, the page and the commands must all give the same answer, the one w
 tables below (README, "Who may read what" and "Visibility").
 
 The cast works one named spot check (`named_check.bpmn`): the assessment team is its group,
-each copy names zhou.named as its reviewer, and the members of the checked prefecture are
-recused from it. The office starts the checks; the team works them."""
+each copy names zhou.named as its reviewer, the members of the checked prefecture are recused
+from it, and the users a copy names as the authors of what it checks are excluded from it
+(separation of duties). The office starts the checks; the team works them."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ CAST = {  # name, groups, administrator?
     "recused": ("zhang.team", ["assessment_team", f"prefecture:{KUNMING}"], False),
     "holder": ("wang.holder", ["assessment_team"], False),  # holds the claimed copy
     "other": ("sun.team", ["assessment_team"], False),  # another candidate while it is held
+    "author": ("qian.team", ["assessment_team"], False),  # wrote what two copies check
     "stranger": ("zhao.county", ["county:530102"], False),
 }
 
@@ -37,7 +39,11 @@ COPIES = {
     "done_by_member": (KUNMING, ("complete", "member")),  # done, and still recused from
     "done_by_named": (DALI, ("complete", "named")),
     "done_by_recused": (DALI, ("complete", "recused")),
+    "excluding": (DALI, None),  # ready; its author and the administrator are excluded from it
+    "done_excluding": (DALI, ("complete", "member")),  # done, and its author still excluded
 }
+# Who a copy names as the authors of what it checks (by role; none where not listed).
+AUTHORS = {"excluding": ("author", "admin"), "done_excluding": ("author",)}
 
 # What a principal may do with a task, as (seen in the lists, by id and on the page; claim;
 # complete). Completing is tried with an empty form: 422 says the caller got past every rule
@@ -48,21 +54,24 @@ OUTCOMES = {
     "held": (False, (403, "claimed_by_other"), (403, "claimed_by_other")),  # until unclaimed
     "done": (True, (409, "task_not_ready"), (409, "task_not_ready")),
     "recused": (False, (403, "recused"), (403, "recused")),  # before and after it is done
+    "excluded": (False, (403, "excluded_user"), (403, "excluded_user")),  # likewise
     "foreign": (False, (403, "not_a_candidate"), (403, "not_a_candidate")),
 }
 
 # The rule, written once. Administrators see every task and may act on any that nobody else
 # holds; a claimed task is its holder's alone; recusal hides a copy, done or not, from the
-# recused; a stranger is told nothing, and may do nothing.
+# recused, and exclusion from the excluded, administrators included; a stranger is told
+# nothing, and may do nothing.
 TASK_RULES = {
-    #            ready      claimed    recused    by_holder  by_member  by_named   by_recused
-    "admin": ("work", "watch", "work", "done", "done", "done", "done"),
-    "member": ("work", "held", "work", "done", "done", "done", "done"),
-    "named": ("work", "held", "work", "done", "done", "done", "done"),
-    "recused": ("work", "held", "recused", "done", "recused", "done", "done"),
-    "holder": ("work", "work", "work", "done", "done", "done", "done"),
-    "other": ("work", "held", "work", "done", "done", "done", "done"),
-    "stranger": ("foreign", "foreign", "foreign", "foreign", "foreign", "foreign", "foreign"),
+    #   ready      claimed    recused    by_holder  by_member  by_named   by_recused excluding  done_excl.
+    "admin": ("work", "watch", "work", "done", "done", "done", "done", "excluded", "done"),
+    "member": ("work", "held", "work", "done", "done", "done", "done", "work", "done"),
+    "named": ("work", "held", "work", "done", "done", "done", "done", "work", "done"),
+    "recused": ("work", "held", "recused", "done", "recused", "done", "done", "work", "done"),
+    "holder": ("work", "work", "work", "done", "done", "done", "done", "work", "done"),
+    "other": ("work", "held", "work", "done", "done", "done", "done", "work", "done"),
+    "author": ("work", "held", "work", "done", "done", "done", "done", "excluded", "excluded"),
+    "stranger": ("foreign",) * 9,
 }
 
 # Who reads which instance: administrators, whoever started it, and whoever sees one of its
@@ -77,6 +86,7 @@ INSTANCE_RULES = {
     "recused": (True, False, False),
     "holder": (True, True, True),
     "other": (True, False, True),
+    "author": (True, False, True),
     "stranger": (False, False, False),
 }
 
@@ -112,7 +122,12 @@ def world(app, people):
 
     def start(checks):
         body = [
-            {"label": label, "prefecture": prefecture, "reviewer": "zhou.named"}
+            {
+                "label": label,
+                "prefecture": prefecture,
+                "reviewer": "zhou.named",
+                "authors": [CAST[role][0] for role in AUTHORS.get(label, ())],
+            }
             for label, prefecture in checks
         ]
         started = api["office"].start("named_check", variables={"checks": body})
@@ -246,6 +261,7 @@ def test_a_claim_is_given_back_by_its_holder_or_taken_back_by_an_administrator(w
         "named": "claimed_by_other",
         "recused": "claimed_by_other",
         "other": "claimed_by_other",
+        "author": "claimed_by_other",
         "stranger": "not_a_candidate",
     }
     for role, code in refused.items():
