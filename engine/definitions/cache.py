@@ -4,10 +4,11 @@ its parse is done once per process and reused by every step of every instance on
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
@@ -35,6 +36,18 @@ class LoadedDefinition:
     deferrable: Mapping[str, str | None]  # units whose completion may wait for their stage's last one
     has_timers: bool
     properties: dict[str, dict[str, str]]  # spiffworkflow:properties by element id
+    # Each form's view of the data: the multi-instance collections it does not name are left out
+    # of a task's data (see `shown_data`); None is the view of a task without a form.
+    hidden: Mapping[str | None, frozenset[str]] = field(default_factory=dict)
+
+    def shown_data(self, form_key: str | None, data: dict) -> dict:
+        """A task's data as its form shows it. The input and output collections of the multi-
+        instance stages (every prefecture's self-assessment, every department's scores, every
+        unit's rectification) are each unit's own work, carried by its own task: a task shows
+        only the collections its form names, or a 145-unit stage would copy every unit's work
+        into every task, and every list of tasks would read it back."""
+        hidden = self.hidden.get(form_key, self.hidden.get(None, frozenset()))
+        return {k: v for k, v in data.items() if k not in hidden} if hidden else data
 
 
 class DefinitionCache:
@@ -76,6 +89,7 @@ class DefinitionCache:
             deferrable_elements(spec, subs),
             _has(spec, subs, TIMER_DEFINITIONS),
             _properties(spec, subs),
+            _hidden(spec, subs, forms),
         )
         with self._lock:
             self._items[definition_id] = loaded
@@ -93,6 +107,21 @@ def _has(spec, subprocess_specs: dict, kinds) -> bool:
             if any(isinstance(d, kinds) for d in inner if d is not None):
                 return True
     return False
+
+
+def _hidden(spec, subprocess_specs: dict, forms: dict[str, dict]) -> dict[str | None, frozenset[str]]:
+    collections: set[str] = set()
+    for each in (spec, *subprocess_specs.values()):
+        for task_spec in each.task_specs.values():
+            for ref in (getattr(task_spec, "data_input", None), getattr(task_spec, "data_output", None)):
+                name = getattr(ref, "bpmn_id", None)
+                if name:
+                    collections.add(name)
+    hidden: dict[str | None, frozenset[str]] = {None: frozenset(collections)}
+    for key, form in forms.items():
+        named = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", json.dumps(form)))
+        hidden[key] = frozenset(collections - named)
+    return hidden
 
 
 def _properties(spec, subprocess_specs: dict) -> dict[str, dict[str, str]]:

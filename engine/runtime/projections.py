@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
@@ -96,7 +95,7 @@ def _task_record(step: Step, spiff_task: SpiffTask) -> TaskRecord | None:
         due_at=due_at,
         form_key=task_properties.form_key(spec),
         state="ready",
-        data=_input_data(spiff_task),
+        data=_input_data(step, spiff_task),
         result=None,
         deferred_seq=None,
         created_at=step.now,
@@ -105,16 +104,12 @@ def _task_record(step: Step, spiff_task: SpiffTask) -> TaskRecord | None:
     )
 
 
-def _input_data(spiff_task: SpiffTask) -> dict[str, Any]:
-    """The task's data as its form shows it. A unit of a multi-instance stage carries its own
-    item; the whole collection it came from is left out, or a 145-unit stage would store the
-    collection 145 times."""
-    data = public_data(spiff_task.data)
-    parent = getattr(spiff_task.parent, "task_spec", None)
-    collection = getattr(getattr(parent, "data_input", None), "bpmn_id", None)
-    if isinstance(parent, MultiInstanceTask) and collection:
-        data.pop(collection, None)
-    return data
+def _input_data(step: Step, spiff_task: SpiffTask) -> dict[str, Any]:
+    """The task's data as its form shows it (LoadedDefinition.shown_data): a unit of a
+    multi-instance stage carries its own item, not the collections of every unit's work."""
+    return step.definition.shown_data(
+        task_properties.form_key(spiff_task.task_spec), public_data(spiff_task.data)
+    )
 
 
 def refresh_messages(step: Step, new: bool) -> None:
