@@ -31,6 +31,7 @@ from .audit import Journal
 from .budget import StepBudget
 from .jsonable import jsonable
 from .principal import Principal
+from .retention import drop_spent_data
 from .runtime import Runtime
 from .variables import instance_variables
 
@@ -200,6 +201,7 @@ class Step:
             instance.status, instance.ended_at = "completed", self.now
             self.record("instance.completed", actor="system")
         instance.variables = instance_variables(self.workflow, ended=instance.status == "completed")
+        drop_spent_data(self.workflow)
         state = self.rt.serializer.workflow_to_text(self.workflow)
         if new:
             store.insert_instance(self.conn, instance, state, self.rt.serializer.version)

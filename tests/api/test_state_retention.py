@@ -1,0 +1,49 @@
+"""An instance's state holds the work still open, not its history: a finished task's copy of the
+data is dropped once nothing can read it again, so the twentieth round of the same work costs
+what the second did, and every join, sub-process and variable still sees what it would have."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from engine.persistence.models import WorkflowState
+
+BALLAST = "考评" * 20_000  # the plan and proposal a real cycle carries in every task's data
+
+
+def _state_size(rt, instance_id: str) -> int:
+    with rt.db.read() as session:
+        return len(
+            session.scalars(select(WorkflowState.state).where(WorkflowState.instance_id == instance_id)).one()
+        )
+
+
+def _do_round(actor, instance_id: str, n: int) -> None:
+    for element, data in (("fill_a", {f"a{n}": n}), ("fill_b", {f"b{n}": 10 * n})):
+        [task] = [t for t in actor.tasks(instance=instance_id) if t["element_id"] == element]
+        assert actor.complete(task["id"], data).status_code == 200
+
+
+def test_twenty_rounds_weigh_what_two_did_and_every_merge_still_sees_its_branches(rt, admin):
+    assert admin.deploy("rounds.bpmn").status_code == 201
+    instance = admin.start("rounds", variables={"ballast": BALLAST, "rounds": 0, "wanted": 20}).json["id"]
+    sizes = {}
+    for n in range(1, 21):
+        sizes[n] = _state_size(rt, instance)
+        _do_round(admin, instance, n)
+    one_copy = len(json.dumps(BALLAST))
+    # eighteen more rounds add their tasks' bookkeeping, less than one copy of the data
+    assert sizes[20] - sizes[2] < one_copy, sizes
+    assert sizes[2] < 4 * one_copy, sizes  # the copies the open work needs, not every copy
+
+    finished = admin.get(f"/api/v1/instances/{instance}").json
+    assert finished["status"] == "completed"
+    variables = finished["variables"]
+    assert variables["rounds"] == 20 and variables["ballast"] == BALLAST
+    # each round's join merged both branches, and each round started from the last one's data
+    assert {k: v for k, v in variables.items() if k[0] in "ab" and k[1:].isdigit()} == {
+        **{f"a{n}": n for n in range(1, 21)},
+        **{f"b{n}": 10 * n for n in range(1, 21)},
+    }
