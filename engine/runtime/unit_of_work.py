@@ -137,6 +137,8 @@ class Step:
             self._running = task
             if action is not None:
                 action()
+                if task is not None and task.has_state(TaskState.COMPLETED):
+                    self._observe(task)  # a task completed by hand runs the hooks as any other
             self.workflow.do_engine_steps(will_complete_task=self._charge, did_complete_task=self._observe)
         except NOT_INCIDENTS:
             raise
