@@ -18,13 +18,18 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnWorkflowConverter,
+    TaskConverter,
+    WorkflowConverter,
+)
 from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.serializer.task_spec import BusinessRuleTaskConverter
+from SpiffWorkflow.task import Task
 
 from .rules import KaopingBusinessRuleTask
 from .timers import TIMER_DEFINITIONS
@@ -49,9 +54,22 @@ class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
         return workflow
 
 
+class EmptyDataTaskConverter(TaskConverter):
+    """SpiffWorkflow writes a task's data as its changes from its parent's, so an emptied task
+    (runtime/retention.py) would be written as the deletion of each of its parent's keys, and
+    loading would copy the parent's data only to delete it all. Empty is written as empty."""
+
+    def to_dict(self, task):
+        dct = super().to_dict(task)
+        if not task.data:
+            dct["data"], dct["delta"] = {}, {}
+        return dct
+
+
 def _config() -> dict:
     config = deepcopy(SPIFF_CONFIG)
     config[BpmnWorkflow] = SpecFreeWorkflowConverter
+    config[Task] = EmptyDataTaskConverter
     for definition in TIMER_DEFINITIONS:  # timers on the engine's clock (timers.py)
         config[definition] = TimerConditionalEventDefinitionConverter
     config[KaopingBusinessRuleTask] = BusinessRuleTaskConverter  # rules.py

@@ -13,11 +13,21 @@ from engine.persistence.models import WorkflowState
 BALLAST = "考评" * 20_000  # the plan and proposal a real cycle carries in every task's data
 
 
-def _state_size(rt, instance_id: str) -> int:
+def _state(rt, instance_id: str) -> str:
     with rt.db.read() as session:
-        return len(
-            session.scalars(select(WorkflowState.state).where(WorkflowState.instance_id == instance_id)).one()
-        )
+        return session.scalars(
+            select(WorkflowState.state).where(WorkflowState.instance_id == instance_id)
+        ).one()
+
+
+def _tasks_holding_data(state: str) -> int:
+    """Tasks written with data of their own or as changes from their parent's."""
+    dct = json.loads(state)
+    every = [
+        *dct["tasks"].values(),
+        *(t for sp in dct["subprocesses"].values() for t in sp["tasks"].values()),
+    ]
+    return sum(1 for task in every if task["data"] or task["delta"])
 
 
 def _do_round(actor, instance_id: str, n: int) -> None:
@@ -29,10 +39,12 @@ def _do_round(actor, instance_id: str, n: int) -> None:
 def test_twenty_rounds_weigh_what_two_did_and_every_merge_still_sees_its_branches(rt, admin):
     assert admin.deploy("rounds.bpmn").status_code == 201
     instance = admin.start("rounds", variables={"ballast": BALLAST, "rounds": 0, "wanted": 20}).json["id"]
-    sizes = {}
+    sizes, holding = {}, {}
     for n in range(1, 21):
-        sizes[n] = _state_size(rt, instance)
+        state = _state(rt, instance)
+        sizes[n], holding[n] = len(state), _tasks_holding_data(state)
         _do_round(admin, instance, n)
+    assert holding[20] == holding[2], holding  # an emptied task is written empty, not as deletions
     one_copy = len(json.dumps(BALLAST))
     # eighteen more rounds add their tasks' bookkeeping, less than one copy of the data
     assert sizes[20] - sizes[2] < one_copy, sizes
