@@ -7,7 +7,8 @@ step read and wrote all of it. A finished task's copy is read again only
 
 - by a child that has not taken it yet: a child still to come, or one in error (a retry starts
   it again from its parent's data);
-- by a join, which merges the data of each branch's last task, again if a loop comes back;
+- by a join, which merges the data of each branch's last task: until it has fired, and for
+  good if a loop can bring the flow back to it (it then merges them again);
 - as its workflow's last task: a sub-process hands it to its calling task when it ends, and the
   instance's variables are the last task's data while it runs.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
+from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from SpiffWorkflow.workflow import Workflow
@@ -38,17 +40,42 @@ def drop_spent_data(workflow: BpmnWorkflow) -> None:
 def _drop(workflow: Workflow, *, everything: bool) -> None:
     if everything:
         workflow.data = {}  # what its end event left there, already handed to the caller
+    spent_joins = _spent_joins(workflow)
     for task in workflow.tasks.values():
-        if task.data and (everything or _spent(task, workflow)):
+        if task.data and (everything or _spent(task, workflow, spent_joins)):
             task.data = {}
 
 
-def _spent(task: Task, workflow: Workflow) -> bool:
+def _spent(task: Task, workflow: Workflow, spent_joins: set[TaskSpec]) -> bool:
     return (
         task.has_state(_SPENT)
         and task is not workflow.last_task
         and all(
-            child.has_state(_SPENT) and not isinstance(child.task_spec, UnstructuredJoin)
+            child.has_state(_SPENT)
+            and (not isinstance(child.task_spec, UnstructuredJoin) or child.task_spec in spent_joins)
             for child in task.children
         )
     )
+
+
+def _spent_joins(workflow: Workflow) -> set[TaskSpec]:
+    """The joins that have fired and that no path leads back to."""
+    fired = {
+        task.task_spec
+        for task in workflow.tasks.values()
+        if isinstance(task.task_spec, UnstructuredJoin) and task.has_state(TaskState.COMPLETED)
+    }
+    return {spec for spec in fired if not _on_a_loop(spec)}
+
+
+def _on_a_loop(spec: TaskSpec) -> bool:
+    seen: set[str] = set()
+    ahead = list(spec.outputs)
+    while ahead:
+        step = ahead.pop()
+        if step is spec:
+            return True
+        if step.name not in seen:
+            seen.add(step.name)
+            ahead.extend(step.outputs)
+    return False

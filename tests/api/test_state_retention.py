@@ -59,3 +59,19 @@ def test_twenty_rounds_weigh_what_two_did_and_every_merge_still_sees_its_branche
         **{f"a{n}": n for n in range(1, 21)},
         **{f"b{n}": 10 * n for n in range(1, 21)},
     }
+
+
+def test_once_a_join_has_fired_and_no_path_leads_back_its_branches_copies_go(rt, admin):
+    assert admin.deploy("side_by_side.bpmn").status_code == 201
+    instance = admin.start("side_by_side", variables={"ballast": BALLAST}).json["id"]
+    one_copy = len(json.dumps(BALLAST))
+    # while the join waits, the branch that reached it keeps what the join will merge
+    for element, data in (("fill_a", {"a": 1}), ("fill_b", {"b": 2})):
+        [task] = [t for t in admin.tasks(instance=instance) if t["element_id"] == element]
+        assert admin.complete(task["id"], data).status_code == 200
+    # fired: the copy `file` started from is the only one left, with both branches' work in it
+    assert len(_state(rt, instance)) < 2 * one_copy
+    [filing] = [t for t in admin.tasks(instance=instance) if t["element_id"] == "file"]
+    assert admin.complete(filing["id"], {}).status_code == 200
+    variables = admin.get(f"/api/v1/instances/{instance}").json["variables"]
+    assert (variables["a"], variables["b"], variables["ballast"]) == (1, 2, BALLAST)
