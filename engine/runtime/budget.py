@@ -28,11 +28,15 @@ class StepBudgetExceeded(WorkflowTaskException):  # type: ignore[misc]
 class StepBudget:
     def __init__(self, max_tasks: int, seconds: float, clock: Callable[[], float] = monotonic):
         self.max_tasks, self.seconds, self._clock = max_tasks, seconds, clock
-        self.deadline = clock() + seconds
+        # Counted from the first engine task: waiting for the lock and loading the state are not
+        # the BPMN's doing, and a large state on a busy machine must not turn into an incident.
+        self.deadline: float | None = None
         self.ran = 0
 
     def charge(self, task: Any) -> None:
         """Called before SpiffWorkflow runs `task`; refuses the task that would go over."""
+        if self.deadline is None:
+            self.deadline = self._clock() + self.seconds
         self.ran += 1
         if self.ran > self.max_tasks:
             raise StepBudgetExceeded(

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
 from engine.config import Settings
 from engine.persistence.models import AuditEvent, Instance
+from engine.runtime.budget import StepBudget, StepBudgetExceeded
 
 TASKS, SECONDS = 300, 5.0
 
@@ -118,3 +120,20 @@ def test_by_default_a_loop_is_an_incident_before_spiffworkflow_loses_sight_of_it
     admin.deploy("loops_without_wait.bpmn")
     response = _start_within(admin, 4 * SECONDS, "loops_without_wait", {"rounds": 0})
     assert "engine tasks" in _incident(rt, admin, response)["message"]
+
+
+def test_the_time_bound_counts_from_the_first_engine_task_not_from_loading():
+    """Waiting for the lock and loading a large state on a busy machine are not the BPMN's
+    doing: a step whose load took longer than its bound still runs its engine tasks."""
+    workflow = SimpleNamespace(spec=SimpleNamespace(file="loop.bpmn"))
+    workflow.top_workflow = workflow
+    task = SimpleNamespace(task_spec=SimpleNamespace(bpmn_name="循环 / Loop"), workflow=workflow, data={})
+    now = [100.0]
+    budget = StepBudget(max_tasks=10, seconds=2.0, clock=lambda: now[0])
+    now[0] += 5.0  # the lock and the state took five seconds
+    budget.charge(task)
+    now[0] += 1.5
+    budget.charge(task)  # within two seconds of the first engine task
+    now[0] += 1.0
+    with pytest.raises(StepBudgetExceeded):
+        budget.charge(task)
