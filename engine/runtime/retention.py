@@ -40,7 +40,7 @@ def drop_spent_data(workflow: BpmnWorkflow) -> None:
 def _drop(workflow: Workflow, *, everything: bool) -> None:
     if everything:
         workflow.data = {}  # what its end event left there, already handed to the caller
-    spent_joins = _spent_joins(workflow)
+    spent_joins = set() if everything else _spent_joins(workflow)
     for task in workflow.tasks.values():
         if task.data and (everything or _spent(task, workflow, spent_joins)):
             task.data = {}
