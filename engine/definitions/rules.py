@@ -27,7 +27,7 @@ class KaopingBusinessRuleTask(BusinessRuleTask):
         try:
             for item in data.get(props["decideEach"]) or []:
                 my_task.data = {**data, name: item}
-                decided.append({**item, **self.dmnEngine.result(my_task)})
+                decided.append(_merged(item, self.dmnEngine.result(my_task)))
         except SpiffWorkflowException as error:
             error.add_note(f"Business Rule Task '{self.bpmn_name}', deciding each of {props['decideEach']}.")
             raise
@@ -37,6 +37,18 @@ class KaopingBusinessRuleTask(BusinessRuleTask):
             my_task.data = data
         data[into] = decided
         return super(BusinessRuleTaskMixin, self)._run_hook(my_task)
+
+
+def _merged(item: dict, outputs: dict) -> dict:
+    """The item with the decision's outputs: an output named `flags.x` sets `x` within the
+    item's `flags` and keeps the rest of it, as an assignment to `flags.x` would."""
+    merged = dict(item)
+    for key, value in outputs.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 class RulesTaskParser(BusinessRuleTaskParser):

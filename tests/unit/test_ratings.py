@@ -420,3 +420,40 @@ def test_tables_deploy_through_the_engines_parser():
     assert {"county_grade", "prefecture_grade", "result_flags"} <= set(parser.dmn_parsers)
     for decision in ("county_grade", "prefecture_grade", "result_flags"):
         parser.get_engine(decision, None)  # parses the table
+
+
+EACH_BPMN = RATE_BPMN.replace(
+    "<spiffworkflow:calledDecisionId>{decision}</spiffworkflow:calledDecisionId>",
+    """<spiffworkflow:calledDecisionId>result_flags</spiffworkflow:calledDecisionId>
+        <spiffworkflow:properties>
+          <spiffworkflow:property name="decideEach" value="units" />
+          <spiffworkflow:property name="as" value="unit" />
+          <spiffworkflow:property name="into" value="units" />
+        </spiffworkflow:properties>""",
+)
+
+
+def test_deciding_each_unit_sets_its_flags_and_keeps_the_flags_it_had(script_engine):
+    """The engine's `decideEach`: the consequences of each unit's grade join the flags the unit
+    already carries (the five-year evaluation's missing years), as `flags.x` outputs say."""
+    parser = new_parser()
+    parser.add_dmn_xml(parse_xml(FLAGS_DMN.read_bytes(), FLAGS_DMN.name), filename=FLAGS_DMN.name)
+    parser.add_bpmn_xml(parse_xml(EACH_BPMN.encode(), "each.bpmn"), filename="each.bpmn")
+    workflow = BpmnWorkflow(
+        parser.get_spec("rate"), parser.get_subprocess_specs("rate"), script_engine=script_engine
+    )
+    units = [
+        {
+            "code": "530100",
+            "grade": "一般",
+            "serious_return_to_poverty": False,
+            "flags": {"missing_years": ["2022"]},
+        },
+        {"code": "530300", "grade": "好", "serious_return_to_poverty": False},
+    ]
+    workflow.get_next_task(state=TaskState.READY).data.update({"units": units})
+    workflow.do_engine_steps()
+    decided = {u["code"]: u["flags"] for u in workflow.data["units"]}
+    assert decided["530100"]["missing_years"] == ["2022"]
+    assert decided["530100"]["interview_reminder"] and decided["530100"]["revitalization_not_good"]
+    assert decided["530300"]["commendation"] and not decided["530300"]["interview_reminder"]
