@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from collections import Counter
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from engine.app import create_app
 from engine.auth.users import create_user
@@ -30,6 +31,54 @@ POSTGRES_URL = os.environ.get("KAOPING_TEST_POSTGRES_URL")
 FIXTURES = Path(__file__).parent / "fixtures"
 START = datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 SECRET_KEY = Fernet.generate_key().decode()  # encrypts stored webhook secrets in tests
+
+
+# What the run tells at its end. Under pytest-xdist each worker fills its own and hands it over
+# when it finishes (pytest_sessionfinish, pytest_testnodedown); the controller sums and reports.
+# TALLY: what each conformance case came to, counted once however many databases it runs on:
+# counted cases match, are refused on purpose, differ on purpose, or are known divergences
+# (strict xfail); models that are not runnable cases are listed apart.
+TALLY: Counter[str] = Counter()
+CHROMIUM_LAUNCHES: list[float] = []  # seconds per Chromium launch
+
+
+def pytest_sessionfinish(session):
+    handed_over = getattr(session.config, "workeroutput", None)
+    if handed_over is not None:
+        handed_over["tally"] = dict(TALLY)
+        handed_over["chromium_launches"] = list(CHROMIUM_LAUNCHES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    handed_over = getattr(node, "workeroutput", {})
+    TALLY.update(handed_over.get("tally", {}))
+    CHROMIUM_LAUNCHES.extend(handed_over.get("chromium_launches", []))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if CHROMIUM_LAUNCHES:
+        times = CHROMIUM_LAUNCHES
+        terminalreporter.write_line(
+            f"Chromium launches: {len(times)}, {min(times):.2f}-{max(times):.2f} s each"
+        )
+    if not TALLY:
+        return
+    kinds = ("match", "refused on purpose", "differs on purpose", "divergence")
+    counted = sum(TALLY[k] for k in kinds)
+    terminalreporter.section("Kaoping conformance with SpiffWorkflow 3.2.0")
+    terminalreporter.write_line(
+        f"cases counted: {counted} — matching {TALLY['match']}, "
+        f"refused on purpose {TALLY['refused on purpose']}, "
+        f"differs on purpose {TALLY['differs on purpose']}, "
+        f"known divergences (xfail) {TALLY['divergence']}; "
+        f"not runnable (not counted): {TALLY['not runnable']}"
+    )
+    terminalreporter.write_line(
+        f"of the counted, our own models {TALLY['own']}, the library's {counted - TALLY['own']}; "
+        f"runs over all databases: {TALLY['runs']}; "
+        f"library models absent (skipped): {TALLY['absent']}"
+    )
 
 
 def pytest_report_header(config):
@@ -50,15 +99,33 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
+def _worker_database(url: str) -> str:
+    """KAOPING_TEST_POSTGRES_URL itself, or under pytest-xdist a database of the worker's own
+    beside it (`test_gw0`, …), created on first use: workers never truncate each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    given = make_url(url)
+    own = given.set(database=f"{given.database}_{worker}")
+    engine = create_engine(given, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own.database})
+        if exists.first() is None:
+            conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def postgres_migrated() -> str:
-    engine = create_engine(POSTGRES_URL)
+    url = _worker_database(POSTGRES_URL)
+    engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    upgrade(POSTGRES_URL)
-    return POSTGRES_URL
+    upgrade(url)
+    return url
 
 
 def _metadata():

@@ -29,7 +29,7 @@ from werkzeug.serving import make_server
 from engine.app import create_app
 from engine.config import PROJECT_ROOT
 
-from ..conftest import free_port
+from ..conftest import CHROMIUM_LAUNCHES, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -48,7 +48,6 @@ TIMEOUT_MS = 15_000  # Playwright's default is 30 s; a local page that needs mor
 
 _foreign = pytest.StashKey[list]()  # the requests a test's page sent off the machine
 _reported = pytest.StashKey[bool]()  # ...and the call phase already failed the test for them
-_launch_times = pytest.StashKey[list]()  # seconds per Chromium launch, for the summary line
 
 
 def _browser_required() -> bool:
@@ -117,22 +116,14 @@ def playwright():
 
 
 @pytest.fixture(scope="module")
-def browser(playwright, request):
+def browser(playwright):
     started = time.monotonic()
     browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    request.config.stash.setdefault(_launch_times, []).append(time.monotonic() - started)
+    CHROMIUM_LAUNCHES.append(time.monotonic() - started)
     try:
         yield browser
     finally:
         browser.close()
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    times = config.stash.get(_launch_times, [])
-    if times:
-        terminalreporter.write_line(
-            f"Chromium launches: {len(times)}, {min(times):.2f}-{max(times):.2f} s each"
-        )
 
 
 @pytest.fixture

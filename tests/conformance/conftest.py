@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections import Counter
 
 import pytest
 
@@ -16,11 +15,6 @@ from engine.runtime.runtime import Runtime
 from tests.conftest import POSTGRES_URL, SECRET_KEY, START, _truncate_postgres
 
 from .kaoping_run import ApiClient
-
-# What each case came to, for the summary, counted once however many databases it runs on:
-# counted cases are those that match, are refused on purpose, differ on purpose, or are known
-# divergences (strict xfail); models that are not runnable cases are listed apart.
-TALLY: Counter[str] = Counter()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -62,23 +56,3 @@ def api(conformance_runtime, conformance_app) -> ApiClient:
     with rt.db.write() as session:
         token = create_user(session, f"conformance-{uuid.uuid4().hex[:12]}", now=rt.clock.now(), admin=True)
     return ApiClient(conformance_app.test_client(), token)
-
-
-def pytest_terminal_summary(terminalreporter):
-    if not TALLY:
-        return
-    kinds = ("match", "refused on purpose", "differs on purpose", "divergence")
-    counted = sum(TALLY[k] for k in kinds)
-    terminalreporter.section("Kaoping conformance with SpiffWorkflow 3.2.0")
-    terminalreporter.write_line(
-        f"cases counted: {counted} — matching {TALLY['match']}, "
-        f"refused on purpose {TALLY['refused on purpose']}, "
-        f"differs on purpose {TALLY['differs on purpose']}, "
-        f"known divergences (xfail) {TALLY['divergence']}; "
-        f"not runnable (not counted): {TALLY['not runnable']}"
-    )
-    terminalreporter.write_line(
-        f"of the counted, our own models {TALLY['own']}, the library's {counted - TALLY['own']}; "
-        f"runs over all databases: {TALLY['runs']}; "
-        f"library models absent (skipped): {TALLY['absent']}"
-    )

@@ -12,7 +12,8 @@ from datetime import datetime
 
 import pytest
 
-from .conftest import TALLY
+from tests.conftest import TALLY
+
 from .kaoping_run import ApiClient, run_kaoping
 from .library_run import run_library
 from .manifest import CASES, Case
