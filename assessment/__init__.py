@@ -13,16 +13,20 @@ from collections.abc import Iterable
 
 from engine.extensions import Extension, NavEntry
 
+from .categories import categories_for
 from .divisions import divisions_for
 from .helpers import script_helpers
 from .models import Base
+from .plan import check_plan
+from .proposal import check_amendments
 from .publication import publish_results
+from .rectification import track
 
 
 def _api_blueprints() -> Iterable:
     from . import cycles_api
 
-    return (cycles_api.blp,)
+    return (cycles_api.blp, cycles_api.supervision)
 
 
 def _page_blueprints() -> Iterable:
@@ -40,11 +44,21 @@ def _cli_commands() -> Iterable:
 extension = Extension(
     name="assessment",
     script_helpers=script_helpers,
-    task_hooks=(publish_results,),
+    task_hooks=(publish_results, track),
+    # The server's own rules beside each form's (forms/*.json): the plan's weights add up; an
+    # amendment names a unit of the proposal, changes its grade and says why.
+    form_checks={
+        "annual-plan": check_plan,
+        "comprehensive": check_amendments,
+        "gate-decision": check_amendments,
+    },
     metadata=(Base.metadata,),
     api_blueprints=_api_blueprints,
     page_blueprints=_page_blueprints,
-    nav=(NavEntry("dashboard.current", "考评进度 / Cycles", "nav-cycles"),),
+    nav=(
+        NavEntry("dashboard.current", "考评进度 / Cycles", "nav-cycles"),
+        NavEntry("dashboard.rectifications", "整改督办 / Rectification", "nav-rectifications"),
+    ),
     cli_commands=_cli_commands,
-    reference={"divisions": divisions_for},
+    reference={"divisions": divisions_for, "county_categories": categories_for},
 )

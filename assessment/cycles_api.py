@@ -1,4 +1,5 @@
-"""GET /api/v1/cycles/{cycle}/results: a cycle's published results, as JSON, CSV or XLSX."""
+"""GET /api/v1/cycles/{cycle}/results: a cycle's published results, as JSON, CSV or XLSX; and
+GET /api/v1/rectifications: the problems fed back to the units and how far each is rectified."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.api.context import runtime
+from engine.api.context import principal, runtime
 from engine.api.schemas import Instant
 
-from . import results
+from . import rectification, results
 
 blp = Blueprint("cycles", __name__, url_prefix="/api/v1/cycles", description="Published results")
 
@@ -25,6 +26,9 @@ class UnitResultSchema(Schema):
     prefecture_code = fields.String(allow_none=True)
     category = fields.String(allow_none=True)
     grade = fields.String()
+    computed_grade = fields.String(allow_none=True)
+    amendments = fields.List(fields.Dict())
+    findings = fields.List(fields.Dict())
     score = fields.Float()
     scores = fields.Dict()
     flags = fields.Dict()
@@ -63,3 +67,59 @@ def published(args, cycle):
             headers={"Content-Disposition": f'attachment; filename="results-{cycle}.xlsx"'},
         )
     return found
+
+
+supervision = Blueprint(
+    "rectifications", __name__, url_prefix="/api/v1/rectifications", description="Tracked rectification"
+)
+
+
+class RectificationArgs(Schema):
+    status = fields.String(load_default="open", validate=validate.OneOf(["open", "done", "all"]))
+    cycle = fields.String(load_default=None)
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class RectificationItemSchema(Schema):
+    cycle = fields.String()
+    level = fields.String()
+    unit_code = fields.String()
+    unit_name = fields.String()
+    prefecture_code = fields.String(allow_none=True)
+    number = fields.Integer()
+    source = fields.String()
+    problem = fields.String()
+    advice = fields.String(allow_none=True)
+    measure = fields.String(allow_none=True)
+    responsible = fields.String(allow_none=True)
+    due_on = fields.Date(allow_none=True)
+    status = fields.String()
+    opened_at = Instant()
+    planned_at = Instant(allow_none=True)
+    done_at = Instant(allow_none=True)
+    outcome = fields.String(allow_none=True)
+
+
+class RectificationListSchema(Schema):
+    items = fields.List(fields.Nested(RectificationItemSchema))
+
+
+@supervision.route("", methods=["GET"])
+@supervision.arguments(RectificationArgs, location="query")
+@supervision.response(200, RectificationListSchema)
+@supervision.alt_response(200, description="?format=csv (UTF-8 with BOM)", content_type="text/csv")
+def rectifications(args):
+    """Every problem fed back (Art. 7(6)) and how far it is rectified, across cycles: the province's
+    supervising groups see every unit's, a prefecture its own and its counties', a county its own.
+    `status` is `open` (default), `done` or `all`."""
+    rt = runtime()
+    with rt.db.connect() as conn:
+        found = rectification.listing(conn, principal(), args["status"], args["cycle"])
+    if args["format"] == "csv":
+        today = rt.clock.now().astimezone(rt.clock.zone).date()
+        return Response(
+            rectification.as_csv(found, today),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="rectifications.csv"'},
+        )
+    return {"items": found}

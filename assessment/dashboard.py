@@ -5,12 +5,12 @@ read is read_model.py's queries."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 
 from engine.api.context import runtime
 from engine.web.pages import _signed_in
 
-from . import read_model, results
+from . import read_model, rectification, results
 from .cycle_definitions import STAGES
 from .divisions import Divisions
 
@@ -26,7 +26,7 @@ STATUS = {
     "suspended": "已暂停 / Suspended",
     "terminated": "已终止 / Terminated",
 }
-FLAGS = dict(zip(results.COLUMNS[7:], results.HEADINGS[7:], strict=True))
+FLAGS = dict(zip(results.FLAG_COLUMNS, results.FLAG_HEADINGS, strict=True))
 CATEGORIES = {
     "national_key": "国家乡村振兴重点帮扶县 / National key county for rural-revitalization assistance",
     "provincial_key": "省级乡村振兴重点帮扶县 / Provincial key county for rural-revitalization assistance",
@@ -122,8 +122,37 @@ def cycle(key):
         published=published,
         exports=exports,
         flags=FLAGS,
+        amendments_text=results.amendments_text,
         categories=CATEGORIES,
         cycles=cycles,
         now=now,
         zone=rt.clock.zone,
+    )
+
+
+STATUSES = {"open": "未完成 / Open", "done": "已完成 / Done", "all": "全部 / All"}
+
+
+@blp.route("/cycles/rectifications")
+def rectifications():
+    """Supervision of rectification (整改督办, Art. 7(6)): every problem fed back, across cycles,
+    as far as the caller's groups reach (rectification.visible_to)."""
+    me = _signed_in()
+    if not (province_wide(me) or any(g.startswith(("prefecture:", "county:")) for g in me.groups)):
+        return make_response(render_template("rectifications.html", forbidden=True), 403)
+    rt = runtime()
+    status = request.args.get("status", "open")
+    if status not in STATUSES:
+        status = "open"
+    today = rt.clock.now().astimezone(rt.clock.zone).date()
+    with rt.db.connect() as conn:
+        found = rectification.listing(conn, me, status)
+    rows = [rectification.with_state(r, today) for r in found]
+    return render_template(
+        "rectifications.html",
+        rows=rows,
+        status=status,
+        statuses=STATUSES,
+        overdue=sum(1 for r in rows if r["state"] == "overdue"),
+        today=today,
     )

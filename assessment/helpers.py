@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import plan, results, sampling, scoring
+from . import plan, proposal, rectification, results, sampling, scoring
 from .divisions import Divisions
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ def script_helpers(rt: Runtime) -> dict[str, Any]:
         return rt.extensions.reference("divisions")
 
     def example_plan(year: int) -> dict:
-        return plan.example_plan(divisions(), year)
+        return plan.example_plan(divisions(), year, rt.extensions.reference("county_categories"))
 
     def prefectures_of(counties: list[dict]) -> list[dict]:
         return plan.prefectures_of(divisions(), counties)
@@ -45,6 +45,11 @@ def script_helpers(rt: Runtime) -> dict[str, Any]:
     return {
         "example_plan": example_plan,
         "prefectures_of": prefectures_of,
+        "aspect_weights": plan.aspect_weights,
+        "self_assessments_due": plan.self_assessments_due,
+        "routine_evaluations_due": plan.routine_evaluations_due,
+        "field_findings_due": plan.field_findings_due,
+        "spot_checks_due": plan.spot_checks_due,
         "new_seed": sampling.new_seed,
         "stratified_sample": sampling.stratified_sample,
         "score_counties": scoring.score_counties,
@@ -53,5 +58,18 @@ def script_helpers(rt: Runtime) -> dict[str, Any]:
         "five_year_reading": five_year_reading,
         "name_missing_years": scoring.name_missing_years,
         "published_scores": published_scores,
+        # the proposal the gates amend (proposal.py), feedback and rectification (rectification.py)
+        "units_of": proposal.units_of,
+        "findings_of": proposal.findings_of,
+        "propose": proposal.propose,
+        "amend": proposal.amend,
+        "results_table": proposal.results_table,
+        "feedback_of": rectification.feedback_of,
+        "rectifications_due": rectification.rectifications_due,
+        "latest_deadline": rectification.latest_deadline,
+        "answer_form": rectification.answer_form,
+        "take_answers": rectification.take_answers,
+        "all_rectified": rectification.all_rectified,
+        "follow_ups_of": rectification.follow_ups_of,
         "is_published": is_published,
     }

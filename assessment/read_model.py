@@ -200,6 +200,9 @@ def published(conn: Connection, cycle: str, codes: Iterable[str]) -> dict[str, A
         if row["prefecture_code"] in allowed:
             counties.setdefault(row["prefecture_code"], []).append(row)
     found["counties_by_prefecture"] = counties
+    found["amended"] = [
+        r for r in found["prefectures"] + [c for rows in counties.values() for c in rows] if r["amendments"]
+    ]
     found["approvals"] = [
         {**a, "at": datetime.fromisoformat(a["at"]) if a.get("at") else None}
         for a in found["approved_by"] or []

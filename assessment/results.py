@@ -41,11 +41,11 @@ def publish(step: Step, cycle: str, kind: str, data: dict[str, Any]) -> None:
             notice={"number": data.get("notice_number"), "text": data.get("notice")},
         )
     )
-    rows = [_row(cycle, "prefecture", r) for r in data.get("prefecture_results", [])]
-    rows += [_row(cycle, "county", r) for r in data.get("county_results", [])]
+    prefectures, counties = _decided(data)
+    rows = [_row(cycle, "prefecture", r) for r in prefectures] + [_row(cycle, "county", r) for r in counties]
     if rows:
         conn.execute(insert(units), rows)
-    counts = Counter(r["grade"] for r in data.get("prefecture_results", []))
+    counts = Counter(r["grade"] for r in prefectures)
     step.record(
         "results.published",
         actor="system",
@@ -58,6 +58,18 @@ def publish(step: Step, cycle: str, kind: str, data: dict[str, Any]) -> None:
     )
 
 
+def _decided(data: dict[str, Any]) -> tuple[list[dict], list[dict]]:
+    """The units as the gates decided them: the proposal's `units` (each with its level), or
+    the separate lists of a process that has no proposal step."""
+    if "units" in data:
+        decided = data["units"] or []
+        return (
+            [u for u in decided if u.get("level") == "prefecture"],
+            [u for u in decided if u.get("level") == "county"],
+        )
+    return data.get("prefecture_results", []), data.get("county_results", [])
+
+
 def _row(cycle: str, level: str, unit: dict) -> dict:
     return {
         "cycle": cycle,
@@ -67,6 +79,9 @@ def _row(cycle: str, level: str, unit: dict) -> dict:
         "prefecture_code": unit.get("prefecture"),
         "category": unit.get("category"),
         "grade": unit["grade"],
+        "computed_grade": unit.get("computed_grade") or unit["grade"],
+        "amendments": list(unit.get("amendments") or []),
+        "findings": list(unit.get("findings") or []),
         "score": float(unit["score"]),
         "scores": unit.get("scores") or unit.get("annual_scores") or {},
         "flags": {
@@ -74,6 +89,7 @@ def _row(cycle: str, level: str, unit: dict) -> dict:
             "serious_return_to_poverty": bool(unit.get("serious_return_to_poverty")),
             "serious_self_reported": bool(unit.get("serious_self_reported")),
             "highlight": bool(unit.get("highlight")),
+            "falsification": bool(unit.get("falsification")),
         },
     }
 
@@ -123,13 +139,18 @@ COLUMNS = (
     "name",
     "prefecture_code",
     "category",
+    "computed_grade",
     "grade",
+    "amendments",
     "score",
+    "commendation",
     "interview_reminder",
     "listed_supervision",
     "revitalization_not_good",
+    "accountability",
     "serious_return_to_poverty",
     "highlight",
+    "findings",
 )
 HEADINGS = (
     "层级 / Level",
@@ -137,14 +158,22 @@ HEADINGS = (
     "名称 / Name",
     "所属州市 / Prefecture",
     "类别 / Category",
+    "计算等次 / Computed grade",
     "等次 / Grade",
+    "等次修改 / Amendments",
     "得分 / Score",
+    "表扬、资金项目倾斜 / Commendation, priority in funds and projects",
     "约谈提醒 / Interview",
     "挂牌督办 / Listed supervision",
     "乡村振兴战略实绩考核不得确定为“好” / Not 好 in the rural-revitalization performance assessment",
+    "追究责任 / Accountability",
     "返贫致贫问题突出和规模性风险较大 / Prominent return-to-poverty problems, high large-scale risk",
     "创新亮点 / Highlight",
+    "发现的问题 / Findings",
 )
+
+
+FLAG_COLUMNS, FLAG_HEADINGS = COLUMNS[9:-1], HEADINGS[9:-1]  # the consequences and marks, each a yes/no
 
 
 def table(results: dict[str, Any]) -> list[list[Any]]:
@@ -158,12 +187,23 @@ def table(results: dict[str, Any]) -> list[list[Any]]:
                 row["name"],
                 row["prefecture_code"] or "",
                 row["category"] or "",
+                row["computed_grade"] or row["grade"],
                 row["grade"],
+                amendments_text(row["amendments"]),
                 row["score"],
-                *(bool(flags.get(k)) for k in COLUMNS[7:]),
+                *(bool(flags.get(k)) for k in FLAG_COLUMNS),
+                "；".join(f["text"] for f in row["findings"] or []),
             ]
         )
     return lines
+
+
+def amendments_text(amendments: list[dict] | None) -> str:
+    """ "审议 较好→好 wang.leader 2022-02-10: reason" for each amendment, in order."""
+    return "；".join(
+        f"{a['stage']} {a['from']}→{a['to']} {a['by']} {str(a.get('at', ''))[:10]}：{a['reason']}"
+        for a in amendments or []
+    )
 
 
 def as_csv(results: dict) -> str:

@@ -37,12 +37,22 @@ from webhooks import inbound
 from . import read_model, results
 from .divisions import Divisions
 from .models import CycleResult
-from .plan import DEPARTMENTS
+from .plan import DEPARTMENTS, INDICATORS
 
 ENDPOINT = "third-party"
 LATE = 0.2  # the share of tasks with a due date that are done after it
 LATENESS = (timedelta(hours=6), timedelta(days=12))  # past 7 days: a second reminder
 GATE_STEP = timedelta(days=3)  # the most a step without a due date takes
+# Work after publication is not bound by the February deadline (feedback, rectification, follow-up).
+AFTER_PUBLICATION = frozenset(
+    {"feedback", "rectification", "rectification_report", "follow_up", "t_rectification"}
+)
+ISSUES = (
+    "部分监测对象帮扶措施针对性不强 / Assistance to some monitored households is poorly targeted",
+    "衔接资金项目进度滞后 / Projects of the bridging funds are behind schedule",
+    "易地搬迁安置点就业帮扶不足 / Too little job assistance at a relocation site",
+)
+UNDONE = 0.2  # the share of first rectification reports that leave a problem for the next report
 PROVINCE = (
     "provincial_office",
     "assessment_team",
@@ -90,6 +100,13 @@ class Simulation:
                         create_user(session, name, now=self.rt.clock.now(), groups=member_of)
                     people.setdefault(group, []).append(Principal(name, groups=frozenset(member_of)))
         return people
+
+    def _join(self, group: str) -> None:
+        name = f"sim.{group.replace(':', '.')}.0"
+        with self.rt.db.write() as session:
+            if session.scalar(select(User.id).where(User.username == name)) is None:
+                create_user(session, name, now=self.rt.clock.now(), groups=[group])
+        self.people[group] = [Principal(name, groups=frozenset([group]))]
 
     def _endpoint(self) -> str:
         with self.rt.db.connect() as conn:
@@ -157,7 +174,7 @@ class Simulation:
         """When a task just seen is done: in its window, some after it, and within its
         assessment's end of February unless it follows publication (rectification)."""
         now = self.rt.clock.now()
-        limit = None if element_id.endswith("rectification") else self._february(instance_id)
+        limit = None if element_id in AFTER_PUBLICATION else self._february(instance_id)
         if due is not None and due > now:
             if self.pace.random() < LATE:
                 low, high = LATENESS
@@ -193,8 +210,11 @@ class Simulation:
     def _complete(self, task) -> int:
         actor = self._actor(task)
         form = self._definition(task.instance_id).forms.get(task.form_key) if task.form_key else None
-        data = generate(form, task.data, rng=self.rng, overrides=self._overrides(task)) if form else {}
+        base = self._overrides(task)  # decides a gate's return or approval, once
+        overrides = {**base, **self._amendments(task, base.get("decision")), **self._answers(task)}
+        data = generate(form, task.data, rng=self.rng, overrides=overrides) if form else {}
         self._shade(task.form_key, data)
+        self._few_problems(task.form_key, data)
         try:
             commands.complete(self.rt, actor, task.id, data)
         except (Conflict, Forbidden):
@@ -211,6 +231,8 @@ class Simulation:
 
     def _actor(self, task) -> Principal:
         for group in task.candidate_groups:
+            if group.startswith("county:") and group not in self.people:
+                self._join(group)  # a county's officials appear when it first has work
             for person in self.people.get(group, []):
                 if access.may_do(person, task):
                     return person
@@ -229,30 +251,102 @@ class Simulation:
         if task.form_key == "annual-plan":
             return {
                 k: task.data[k]
-                for k in ("weights", "source_weights", "category_weights", "sampling_ratio")
+                for k in (
+                    "weights",
+                    "indicators",
+                    "prefecture_own_weight",
+                    "departments",
+                    "source_weights",
+                    "category_weights",
+                    "sampling_ratio",
+                )
                 if k in task.data
             }
         return {}
 
-    def _score(self, county: str) -> float:
-        standing = self.standing.get(self.county_prefecture.get(county, ""), 80.0)
+    def _amendments(self, task, decision: str | None) -> dict:
+        """The team amends nothing; the leading group, approving a cycle's proposal for the first
+        time, raises one county it finds under-graded (at most once per cycle), with its reason."""
+        if task.form_key == "comprehensive":
+            return {"amendments": []}
+        if task.form_key != "gate-decision":
+            return {}
+        key = (task.instance_id, "amended")
+        if task.element_id.endswith("review") and decision == "approve" and key not in self.returned:
+            self.returned.add(key)
+            for unit in task.data.get("units") or []:
+                if (
+                    unit.get("level") == "county"
+                    and unit["grade"] == "较好"
+                    and not unit.get("good_ruled_out")
+                ):
+                    reason = "实地考评创新亮点突出，群众认可度高 / Strong highlights found on site, high public approval"
+                    return {"amendments": [{"code": unit["code"], "grade": "好", "reason": reason}]}
+        return {"amendments": []}
+
+    def _answers(self, task) -> dict:
+        """Rectification dates a month or three ahead; a report sometimes leaves a problem open."""
+        now = self.rt.clock.now().astimezone(self.rt.clock.zone).date()
+        unit = task.data.get("answer") or {}
+        if task.form_key == "rectification":
+            problems = [
+                {
+                    **p,
+                    "measure": "制定专项整改方案，逐项销号 / A plan for this problem, closed item by item",
+                    "deadline": (now + timedelta(days=self.rng.randint(30, 90))).isoformat(),
+                    "responsible": "分管副州(市)长 / The deputy head in charge",
+                }
+                for p in unit.get("problems") or []
+            ]
+            return {"answer": {**unit, "problems": problems}}
+        if task.form_key == "rectification-report":
+            first = not any(p.get("outcome") for p in unit.get("problems") or [])
+            leave = first and len(unit.get("problems") or []) > 1 and self.rng.random() < UNDONE
+            problems = [
+                {**p, "done": not (leave and n == 0), "outcome": "已按整改方案完成 / Done as planned"}
+                for n, p in enumerate(unit.get("problems") or [])
+            ]
+            return {"answer": {**unit, "problems": problems}}
+        return {}
+
+    def _score(self, code: str) -> float:
+        """A score for a county, or for a prefecture itself, around its prefecture's standing."""
+        prefecture = code if code in self.standing else self.county_prefecture.get(code, "")
+        standing = self.standing.get(prefecture, 80.0)
         return round(min(100.0, max(0.0, self.rng.gauss(standing, 4))), 1)
 
     def _shade(self, form_key: str | None, data: dict) -> None:
         """Scores that follow each prefecture's standing instead of pure noise."""
         if form_key == "self-assessment":
-            for row in data["assessment"]["county_ratings"]:
-                row.update(
-                    {
-                        aspect: self._score(row["code"])
-                        for aspect in ("responsibility", "policy", "work", "results")
-                    }
-                )
+            assessment = data["assessment"]
+            for indicator in assessment.get("own_ratings") or []:
+                indicator["score"] = self._score(assessment["code"])
+            for row in assessment["county_ratings"]:
+                for indicator in row.get("indicators") or []:
+                    indicator["score"] = self._score(row["code"])
         elif form_key == "routine-evaluation":
             for row in data["evaluation"]["scores"]:
-                row["score"] = self._score(row["code"])
+                for indicator in row.get("indicators") or []:
+                    indicator["score"] = self._score(row["code"])
         elif form_key == "spot-check":
-            data["check"]["verified_score"] = self._score(data["check"]["code"])
+            for indicator in data["check"].get("indicators") or []:
+                indicator["score"] = self._score(data["check"]["code"])
+        elif form_key == "field-findings":
+            for row in data["findings"].get("prefecture_ratings") or []:
+                for indicator in row.get("indicators") or []:
+                    indicator["score"] = self._score(row["code"])
+
+    def _few_problems(self, form_key: str | None, data: dict) -> None:
+        """Problems are found in a few counties, not everywhere: a department notes one for about
+        one county in fifty, the experts name at most three, a spot check finds one now and then."""
+        if form_key == "routine-evaluation":
+            for row in data["evaluation"]["scores"]:
+                row["issue"] = self.rng.choice(ISSUES) if self.rng.random() < 0.02 else ""
+        elif form_key == "field-findings":
+            data["findings"]["issues"] = (data["findings"].get("issues") or [])[:3]
+        elif form_key == "spot-check":
+            found = self.rng.random() < 0.3
+            data["check"]["problems"] = [{"text": self.rng.choice(ISSUES)}] if found else []
 
     def _answer_third_party(self) -> int:
         with self.rt.db.read() as session:
@@ -279,7 +373,11 @@ class Simulation:
             report = {
                 "cycle": {"key": key},
                 "summary": "第三方评估报告 / Third-party report",
-                "county_scores": [{"code": c, "score": self._score(c)} for c in counties],
+                # the example plan's indicators (the simulated plan keeps them), scored one by one
+                "county_scores": [
+                    {"code": c, "indicators": {key: self._score(c) for key, *_ in INDICATORS}}
+                    for c in counties
+                ],
                 "serious": [],
             }
             body = json.dumps(report, ensure_ascii=False)

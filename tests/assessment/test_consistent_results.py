@@ -33,9 +33,10 @@ def test_a_confirmed_serious_finding_keeps_a_strong_prefecture_from_good(shipped
         )
         verifiers[other] = verifier
         serious = county["code"] == target["code"]
-        check = {"code": county["code"], "verified_score": 100, "serious_return_to_poverty": serious}
+        indicators = [{**i, "score": 100} for i in county.get("indicators") or []]
+        check = {"code": county["code"], "indicators": indicators, "serious_return_to_poverty": serious}
         if serious:
-            check.update(problems_found=True, notes="返贫致贫问题突出和规模性风险较大 / confirmed on site")
+            check.update(problems=[{"text": "返贫致贫问题突出和规模性风险较大 / confirmed on site"}])
         assert verifier.complete(task_id, {"check": check}).status_code == 200
 
     sim.leave = lambda task: False

@@ -3,6 +3,8 @@ keys read, and the stage of every element the dashboard follows."""
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 from sqlalchemy import select
 
 from assessment.cycle_definitions import CycleDefinition, cycle_definition
@@ -21,7 +23,9 @@ ANNUAL_STAGES = {
     "review": "review",
     "sign_off": "sign_off",
     "publish": "publication",
+    "feedback": "rectification",
     "rectification": "rectification",
+    "follow_up": "rectification",
 }
 TRANSITION_STAGES = {
     "t_five_year": "self_assessment",
@@ -63,3 +67,19 @@ def test_the_shipped_cycles_and_their_stages(rt):
 
     # A key of another shape is its own results key and title, as before.
     assert annual.results_cycle("special") == "special" and annual.title("special") == "special"
+
+
+def test_every_collection_a_stage_reads_or_fills_is_declared_so_the_modeler_keeps_it():
+    """bpmn-js resolves loopDataInputRef/loopDataOutputRef as references and drops one naming no
+    element: an administrator who saves a shipped process from the modeler would deploy stages
+    with no collection (refused: "must specify a cardinality or a loop input")."""
+    namespace = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+    for path in sorted(PROCESSES.glob("*.bpmn")):
+        for process in ElementTree.parse(path).getroot().findall("bpmn:process", namespace):
+            declared = {o.get("id") for o in process.iter(f"{{{namespace['bpmn']}}}dataObject")}
+            named = {
+                ref.text
+                for tag in ("loopDataInputRef", "loopDataOutputRef")
+                for ref in process.iter(f"{{{namespace['bpmn']}}}{tag}")
+            }
+            assert named <= declared, (path.name, sorted(named - declared))

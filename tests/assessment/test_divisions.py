@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,8 @@ def test_the_path_follows_the_processes_dir(tmp_path: Path):
         ],
     }
     (tmp_path / "data" / "yunnan-divisions.json").write_text(json.dumps(small), encoding="utf-8")
+    categories = "yunnan-county-categories.json"  # the plan's county categories come with the divisions
+    shutil.copy(DATA.with_name(categories), tmp_path / "data" / categories)
     # Through the extension, as the runtime's reference data and the scripts' helpers see it.
     rt = Runtime.create(Settings(database_url="sqlite://", processes_dir=tmp_path), extensions=[extension])
     try:

@@ -17,55 +17,100 @@ SEEDS = range(20)
 
 # The contract other code relies on: None is a field, a dict a group path, [dict] a dynamiclist.
 ASPECTS = dict.fromkeys(["responsibility", "policy", "work", "results"])
+INDICATORS = [dict.fromkeys(["key", "name", "score"])]
 SHAPES: dict[str, dict] = {
     "annual-plan": {
         "weights": ASPECTS,
+        "indicators": [dict.fromkeys(["key", "aspect", "name", "weight"])],
         "source_weights": dict.fromkeys(["self_assessment", "routine", "third_party"]),
+        "prefecture_own_weight": None,
         "category_weights": dict.fromkeys(["national_key", "provincial_key", "other_poor", "other"]),
         "sampling_ratio": None,
         "serious_risk_rules_out_good": None,
         "third_party": None,
-        "departments": [dict.fromkeys(["key", "name"])],
-        "counties": [dict.fromkeys(["code", "name", "prefecture", "category"])],
+        "departments": [dict.fromkeys(["key", "name", "indicators"])],
+        "counties": [
+            dict.fromkeys(["code", "name", "prefecture", "category", "category_confirmed", "category_note"])
+        ],
         "due": dict.fromkeys(
             ["self_assessment", "routine_evaluation", "field_evaluation", "spot_check", "comprehensive"]
         ),
     },
-    "self-assessment": {
-        "assessment": {
-            **dict.fromkeys(
-                [
-                    "code",
-                    "progress",
-                    "results",
-                    "problems",
-                    "measures",
-                    "highlight",
-                    "highlight_note",
-                    "serious_return_to_poverty",
-                ]
-            ),
-            "county_ratings": [{"code": None, "name": None, **ASPECTS}],
+    "comprehensive": {
+        "report": None,
+        "amendments": [dict.fromkeys(["code", "grade", "reason"])],
+        "confirmed": None,
+    },
+    "feedback": {"feedback": dict.fromkeys(["code", "name", "grade", "advice"])},
+    "field-findings": {
+        "findings": {
+            "summary": None,
+            "issues": [dict.fromkeys(["code", "issue"])],
+            "prefecture_ratings": [{"code": None, "name": None, "indicators": INDICATORS}],
+        }
+    },
+    "follow-up": {
+        "follow_up": dict.fromkeys(["code", "name", "label", "grade", "reasons", "done_on", "record"])
+    },
+    "gate-decision": {
+        "amendments": [dict.fromkeys(["code", "grade", "reason"])],
+        "decision": None,
+        "comment": None,
+    },
+    "publication": dict.fromkeys(["notice_number", "notice"]),
+    "rectification": {
+        "answer": {
+            "name": None,
+            "grade": None,
+            "advice": None,
+            "problems": [dict.fromkeys(["number", "source", "text", "measure", "deadline", "responsible"])],
+        }
+    },
+    "rectification-report": {
+        "answer": {
+            "name": None,
+            "problems": [
+                dict.fromkeys(["number", "source", "text", "measure", "deadline", "done", "outcome"])
+            ],
         }
     },
     "routine-evaluation": {
         "evaluation": {
             "department": None,
-            "scores": [dict.fromkeys(["code", "name", "score"])],
+            "scores": [
+                {
+                    "code": None,
+                    "name": None,
+                    "indicators": INDICATORS,
+                    "issue": None,
+                }
+            ],
             "note": None,
         }
     },
-    "field-findings": {"findings": {"summary": None, "issues": [dict.fromkeys(["code", "issue"])]}},
-    "spot-check": {
-        "check": dict.fromkeys(
-            ["code", "verified_score", "problems_found", "serious_return_to_poverty", "notes"]
-        )
+    "self-assessment": {
+        "assessment": {
+            "code": None,
+            "progress": None,
+            "results": None,
+            "problems": None,
+            "measures": None,
+            "highlight": None,
+            "highlight_note": None,
+            "serious_return_to_poverty": None,
+            "own_ratings": INDICATORS,
+            "county_ratings": [{"code": None, "name": None, "indicators": INDICATORS}],
+        }
     },
-    "comprehensive": dict.fromkeys(["report", "confirmed"]),
-    "gate-decision": dict.fromkeys(["decision", "comment"]),
-    "publication": dict.fromkeys(["notice_number", "notice"]),
-    "rectification": {
-        "rectification": dict.fromkeys(["code", "name", "grade", "measures", "deadline", "responsible"])
+    "spot-check": {
+        "check": {
+            "code": None,
+            "indicators": INDICATORS,
+            "problems": [dict.fromkeys(["text"])],
+            "serious_return_to_poverty": None,
+            "falsification": None,
+            "notes": None,
+        }
     },
     "transition-self-assessment": {
         "five_year": dict.fromkeys(
@@ -78,7 +123,8 @@ NAMES = sorted(SHAPES)
 # What the engine prefills before a task is shown: readonly codes and the rows to fill in.
 BASES: dict[str, dict] = {
     "annual-plan": {
-        "departments": [{"key": "education", "name": "省教育厅"}],
+        "indicators": [{"key": "livelihood", "aspect": "policy", "name": "民生保障", "weight": 100}],
+        "departments": [{"key": "education", "name": "省教育厅", "indicators": ["livelihood"]}],
         "counties": [
             {"code": "530102", "name": "五华区", "prefecture": "昆明市"},
             {"code": "532923", "name": "祥云县", "prefecture": "大理白族自治州", "category": "other"},
@@ -87,24 +133,50 @@ BASES: dict[str, dict] = {
     "self-assessment": {
         "assessment": {
             "code": "530100",
+            "own_ratings": [{"key": "party_government", "name": "党委和政府主体责任"}],
             "county_ratings": [
-                {"code": "530102", "name": "五华区"},
-                {"code": "530103", "name": "盘龙区", "work": 77.5},
+                {"code": "530102", "name": "五华区", "indicators": [{"key": "income", "name": "收入"}]},
+                {
+                    "code": "530103",
+                    "name": "盘龙区",
+                    "indicators": [{"key": "income", "name": "收入", "score": 77.5}],
+                },
             ],
         }
     },
     "routine-evaluation": {
         "evaluation": {
             "department": "education",
-            "scores": [{"code": "530100", "name": "昆明市"}, {"code": "530102", "name": "五华区"}],
+            "scores": [
+                {"code": "530100", "name": "昆明市", "indicators": [{"key": "livelihood", "name": "民生"}]},
+                {"code": "530102", "name": "五华区", "indicators": [{"key": "livelihood", "name": "民生"}]},
+            ],
         }
     },
-    "field-findings": {"findings": {"issues": [{"code": "530102"}]}},
-    "spot-check": {"check": {"code": "530102"}},
+    "field-findings": {
+        "findings": {
+            "issues": [{"code": "530102"}],
+            "prefecture_ratings": [
+                {"code": "530100", "name": "昆明市", "indicators": [{"key": "supervision", "name": "监管"}]}
+            ],
+        }
+    },
+    "spot-check": {"check": {"code": "530102", "indicators": [{"key": "income", "name": "收入"}]}},
     "comprehensive": {},
     "gate-decision": {},
     "publication": {},
-    "rectification": {"rectification": {"code": "530100"}},
+    "feedback": {"feedback": {"code": "530100", "name": "昆明市", "grade": "较好"}},
+    "rectification": {
+        "answer": {
+            "name": "五华区",
+            "grade": "一般",
+            "problems": [{"number": 1, "source": "grade", "text": "等次为一般"}],
+        }
+    },
+    "rectification-report": {
+        "answer": {"name": "五华区", "problems": [{"number": 1, "source": "grade", "text": "等次为一般"}]}
+    },
+    "follow-up": {"follow_up": {"code": "530102", "name": "五华区", "label": "约谈提醒"}},
     "transition-self-assessment": {"five_year": {"code": "530100"}},
 }
 
@@ -252,12 +324,12 @@ def test_prefilled_rows_are_kept_and_only_their_missing_fields_filled():
     for seed in SEEDS:
         rows = generate(form, base, rng=random.Random(seed))["assessment"]["county_ratings"]
         assert [(r["code"], r["name"]) for r in rows] == [("530102", "五华区"), ("530103", "盘龙区")]
-        assert rows[1]["work"] == 77.5
-        assert all(0 <= r[k] <= 100 for r in rows for k in ASPECTS)
+        assert rows[1]["indicators"][0]["score"] == 77.5
+        assert all(0 <= i["score"] <= 100 for r in rows for i in r["indicators"])
     assert base == snapshot  # the caller's base is not modified
 
     plan = generate(load("annual-plan"), BASES["annual-plan"], rng=random.Random(1))
-    assert plan["departments"] == [{"key": "education", "name": "省教育厅"}]
+    assert plan["departments"] == [{"key": "education", "name": "省教育厅", "indicators": ["livelihood"]}]
     assert [r["code"] for r in plan["counties"]] == ["530102", "532923"]
     assert plan["counties"][1]["category"] == "other"
 
@@ -282,11 +354,12 @@ def test_an_empty_or_missing_dynamiclist_gets_up_to_two_rows():
 def test_scores_spread_over_the_grades():
     form = load("routine-evaluation")
     scores = [
-        row["score"]
+        indicator["score"]
         for seed in SEEDS
         for row in generate(form, BASES["routine-evaluation"], rng=random.Random(seed))["evaluation"][
             "scores"
         ]
+        for indicator in row["indicators"]
     ]
     assert sum(60 <= s <= 98 for s in scores) >= len(scores) * 0.6
     assert len(set(scores)) > len(scores) // 2
@@ -299,7 +372,7 @@ def test_same_seed_same_data():
 
 def test_gate_return_with_an_override_comment_validates():
     form = load("gate-decision")
-    overrides = {"decision": "return", "comment": "拟评等次依据不足，请补充抽考核实情况。"}
+    overrides = {"decision": "return", "comment": "拟评等次依据不足，请补充抽考核实情况。", "amendments": []}
     data = generate(form, rng=random.Random(0), overrides=overrides)
     assert validate_submission(form, data) == overrides
 
@@ -310,9 +383,13 @@ def test_overrides_replace_top_level_values_wholesale():
         form,
         BASES["spot-check"],
         rng=random.Random(0),
-        overrides={"check": {"code": "530102", "verified_score": 55}},
+        overrides={
+            "check": {"code": "530102", "indicators": [{"key": "income", "name": "收入", "score": 55}]}
+        },
     )
-    assert validate_submission(form, data) == {"check": {"code": "530102", "verified_score": 55}}
+    assert validate_submission(form, data) == {
+        "check": {"code": "530102", "indicators": [{"key": "income", "name": "收入", "score": 55}]}
+    }
 
 
 # -- refusals ----------------------------------------------------------------------
