@@ -248,6 +248,11 @@ class Simulation:
                     "comment": "请补充问题整改情况后再报 / Please add the rectification status.",
                 }
             return {"decision": "approve", "comment": "同意 / Approved."}
+        if task.form_key == "publication":  # a notice number as the province's office writes them
+            return {
+                "notice_number": f"云乡振发〔{self.rt.clock.now().year}〕3号",
+                "notice": "考核评估结果通报 / Notice of the assessment results.",
+            }
         if task.form_key == "annual-plan":
             return {
                 k: task.data[k]
