@@ -42,7 +42,7 @@ def run(quick: bool) -> dict:
                 env=env,
                 capture_output=True,
                 text=True,
-                timeout=600,
+                timeout=1800,  # the paced whole span takes minutes now: report it, do not stop
             )
             took = time.perf_counter() - began
         if done.returncode != 0:
