@@ -69,7 +69,7 @@ test: setup chromium
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	KAOPING_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -n auto
+	KAOPING_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -n auto --dist worksteal
 
 bench: setup
 	$(BIN)/python -m bench

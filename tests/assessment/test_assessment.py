@@ -167,49 +167,25 @@ def test_the_sample_is_recomputed_from_its_seed(shipped, admin):
     assert {c["category"] for c in recomputed} == categories  # every stratum is represented
 
 
+@pytest.mark.controlled_clock("2023-10-01T00:00:00+08:00")  # the 2023 cycle alone
 def test_the_2023_cycle_is_escalated_on_29_february_2024(shipped, admin):
-    sim = Simulation(shipped, paced=False, leave=lambda task: task.element_id == "comprehensive_evaluation")
-    shipped.clock.set(at("2023-10-01T00:00:00"))
+    kunming_late = lambda task: (  # noqa: E731
+        task.element_id == "self_assessment" and "prefecture:530100" in task.candidate_groups
+    )
+    sim = Simulation(shipped, paced=False, leave=kunming_late)
     sim.run(at("2023-11-01T00:00:00"), at("2024-03-01T12:00:00"))
     instance = _instance(admin, "annual-2023")
     [fired] = [e for e in _events(admin, instance, "timer.fired") if e["element"] == "deadline"]
     assert fired["at"] == "2024-02-29T23:59:59+08:00"
     [escalated] = _events(admin, instance, "deadline.escalated")
-    assert escalated["at"] == fired["at"] and escalated["data"]["open"] == ["comprehensive_evaluation"]
-
-
-@pytest.mark.controlled_clock("2025-10-01T00:00:00+08:00")  # 2021-2024 are behind us
-def test_the_five_year_evaluation_reads_the_five_annual_results(shipped, admin, published_before):
-    """2021-2024 as they were published; the 2025 cycle runs, and the five-year evaluation opened
-    beside it on 1 November 2025 reads all five once 2025 is published."""
-    published_before(2021, 2022, 2023, 2024)
-    lines = []
-    assert Simulation(shipped, paced=False, say=lines.append).run(
-        at("2025-11-01T00:00:00"), at("2026-03-31T00:00:00")
-    )
-    assert [line.split(":")[0] for line in lines] == ["2025 annual", "2021–2025 transition"]
-    transition = admin.get("/api/v1/cycles/transition-2021-2025/results").json
-    annual = {
-        y: {r["code"]: r["score"] for r in admin.get(f"/api/v1/cycles/{y}/results").json["prefectures"]}
-        for y in range(2021, 2026)
-    }
-    assert annual[2021]["530100"] == published_before.score(2021, "530100")
-    for row in transition["prefectures"]:
-        side_by_side = row["scores"]
-        assert side_by_side == {str(y): annual[y][row["code"]] for y in range(2021, 2026)}
-        assert row["score"] == pytest.approx(sum(side_by_side.values()) / 5, abs=0.01)
-    # its gates stand in lanes of its subprocess, as the annual ones do
-    deciders = {
-        (e["element"], e["actor"])
-        for e in _events(admin, _instance(admin, "transition-2021-2025"), "approval.decided")
-    }
-    assert deciders == {("t_review", "sim.leading_group.0"), ("t_sign_off", "sim.provincial_leadership.0")}
+    assert escalated["at"] == fired["at"] and escalated["data"]["open"] == ["self_assessment"]
 
 
 @pytest.mark.controlled_clock("2025-10-01T00:00:00+08:00")  # 2021-2024 are behind us
 def test_the_five_year_evaluation_waits_for_a_late_2025_publication(shipped, admin, people, published_before):
-    """2025's results are published on 10 March 2026, after the five-year evaluation's 20 February
-    date: it reads the annual results then, with 2025 among them, and grades the counties too."""
+    """2021-2024 as they were published; 2025's results are published on 10 March 2026, after the
+    five-year evaluation's 20 February date: it reads the five annual results then, side by side,
+    and grades the prefectures and the counties on their mean."""
     published_before(2021, 2022, 2023, 2024)
     late = Simulation(  # unpaced: the test stages the one late moment itself
         shipped,
@@ -242,12 +218,20 @@ def test_the_five_year_evaluation_waits_for_a_late_2025_publication(shipped, adm
     five_year = admin.get("/api/v1/cycles/transition-2021-2025/results").json
     assert (len(five_year["prefectures"]), len(five_year["counties"])) == (16, 129)
     annual = {y: admin.get(f"/api/v1/cycles/{y}/results").json for y in range(2021, 2026)}
+    assert annual[2021]["prefectures"][0]["score"] == published_before.score(2021, "530100")
+    prefectures = {y: {r["code"]: r["score"] for r in annual[y]["prefectures"]} for y in annual}
+    for row in five_year["prefectures"]:  # the five annual results side by side, and their mean
+        assert row["scores"] == {str(y): prefectures[y][row["code"]] for y in annual}
+        assert row["score"] == pytest.approx(sum(row["scores"].values()) / 5, abs=0.01)
     counties = {y: {r["code"]: r["score"] for r in annual[y]["counties"]} for y in annual}
     for row in five_year["counties"]:
         assert row["scores"] == {str(y): counties[y][row["code"]] for y in annual}
         assert row["score"] == pytest.approx(sum(row["scores"].values()) / 5, abs=0.01)
         assert row["grade"] in ("好", "较好", "一般") and row["category"] and row["prefecture_code"]
         assert row["flags"]["missing_years"] == []
+    # its gates stand in lanes of its subprocess, as the annual ones do
+    deciders = {(e["element"], e["actor"]) for e in _events(admin, transition, "approval.decided")}
+    assert deciders == {("t_review", "sim.leading_group.0"), ("t_sign_off", "sim.provincial_leadership.0")}
 
 
 @pytest.mark.controlled_clock("2025-10-01T00:00:00+08:00")  # 2021-2024 are behind us
@@ -310,7 +294,10 @@ def _simulated(scratch, seed):
     # exit 1: the cycle is still running when the span ends, as its first weeks are all we compare
     assert done.returncode == 1 and done.stderr == b"", done.stderr[-2000:]
     with sqlite3.connect(f"{scratch}/seed-{seed}.db") as db:
-        return db.execute("select element_id, completed_at from tasks order by completed_at").fetchall()
+        return db.execute(
+            "select element_id, completed_at from tasks where completed_at is not null"
+            " order by completed_at, element_id"
+        ).fetchall()
 
 
 def test_the_same_seed_gives_the_same_moments(tmp_path):
