@@ -45,6 +45,9 @@ class Settings:
     # a longer loop without a wait state would end as "completed" instead of an incident.
     step_task_limit: int = 500
     step_time_limit: float = 10.0
+    # Workflows kept restored after their step for the next step on the same instance
+    # (runtime/warm.py), up to this many characters of saved state per process; 0 keeps none.
+    warm_state_chars: int = 8_000_000
     secret_key: str | None = None  # Fernet key for stored webhook secrets; else secret_key_file
     secret_key_file: Path = Path("var/secret.key")
     max_inbound_bytes: int = 1024 * 1024
@@ -72,6 +75,7 @@ class Settings:
             script_time_limit=float(env.get("KAOPING_SCRIPT_TIME_LIMIT") or base.script_time_limit),
             step_task_limit=int(env.get("KAOPING_STEP_TASK_LIMIT") or base.step_task_limit),
             step_time_limit=float(env.get("KAOPING_STEP_TIME_LIMIT") or base.step_time_limit),
+            warm_state_chars=int(env.get("KAOPING_WARM_STATE_CHARS") or base.warm_state_chars),
             secret_key=env.get("KAOPING_SECRET_KEY") or None,
             secret_key_file=Path(env.get("KAOPING_SECRET_KEY_FILE") or base.secret_key_file),
             max_inbound_bytes=int(env.get("KAOPING_MAX_INBOUND_BYTES") or base.max_inbound_bytes),

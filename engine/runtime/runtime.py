@@ -20,6 +20,7 @@ from ..extensions import load as load_extensions
 from ..persistence.clock_row import DatabaseClockStorage
 from ..persistence.db import Database
 from .budget import bound_cardinality
+from .warm import WarmWorkflows
 
 
 @dataclass
@@ -36,6 +37,8 @@ class Runtime:
     # The wall clock, whatever `clock` is: webhook signatures and retries are checked against
     # the receivers' clocks, never the controlled one (API.md).
     wall: Clock
+    # Workflows this process saved, kept restored for the next step on the same instance.
+    warm: WarmWorkflows
     # Fault injection for the crash tests: called after a step is applied, before it is saved.
     before_save: Callable[[], None] | None = field(default=None)
 
@@ -66,6 +69,7 @@ class Runtime:
             definitions=DefinitionCache(serializer),
             script_engine=engine,
             wall=SystemClock(settings.timezone),
+            warm=WarmWorkflows(settings.warm_state_chars),
             extensions=chosen,
         )
         # Helpers are given the runtime they serve, so they exist only once it does.

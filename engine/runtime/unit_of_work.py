@@ -78,6 +78,7 @@ class Step:
         self.opened: list[TaskRecord] = []  # tasks this step made ready, for the caller's answer
         self.budget = StepBudget(rt.settings.step_task_limit, rt.settings.step_time_limit)
         self._running: Task | None = None  # the task SpiffWorkflow is running, to name it in an incident
+        self.saved_state: str | None = None  # the text save() wrote, once it has
 
     @property
     def loaded(self) -> bool:
@@ -89,10 +90,12 @@ class Step:
         unit completions) never pay for deserializing the workflow."""
         if self._workflow is None:
             state, version = store.load_state(self.conn, self.instance.id)
-            workflow = self.rt.serializer.workflow_from_text(
-                state, version, self.definition.spec, self.definition.subprocess_specs
-            )
-            workflow.script_engine = self.rt.script_engine
+            workflow = self.rt.warm.take(self.instance.id, self.definition.id, state, version)
+            if workflow is None:
+                workflow = self.rt.serializer.workflow_from_text(
+                    state, version, self.definition.spec, self.definition.subprocess_specs
+                )
+                workflow.script_engine = self.rt.script_engine
             self._workflow = workflow
             if self.instance.deferred_count:
                 try:
@@ -205,6 +208,7 @@ class Step:
         instance.variables = instance_variables(self.workflow, ended=instance.status == "completed")
         drop_spent_data(self.workflow)
         state = self.rt.serializer.workflow_to_text(self.workflow)
+        self.saved_state = state
         if new:
             store.insert_instance(self.conn, instance, state, self.rt.serializer.version)
         else:
@@ -259,6 +263,15 @@ def on_instance(
         step = Step(rt, conn, instance, rt.definitions.get(conn, instance.definition_id), actor)
         yield step
         step.save()
+    _keep_warm(step)
+
+
+def _keep_warm(step: Step) -> None:
+    """After the commit, never before: a workflow whose step rolled back is not what is stored."""
+    if step.saved_state is not None:
+        step.rt.warm.keep(
+            step.instance.id, step.definition.id, step.saved_state, step.rt.serializer.version, step.workflow
+        )
 
 
 @contextmanager
