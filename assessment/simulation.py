@@ -25,7 +25,7 @@ from standardwebhooks.webhooks import Webhook as Signer
 from engine.auth.users import create_user
 from engine.errors import Conflict, Forbidden, KaopingError
 from engine.persistence import timer_rows
-from engine.persistence.models import Instance, MessageWait, User
+from engine.persistence.models import Instance, MessageWait, Task, User
 from engine.persistence.webhook_models import InboundEndpoint
 from engine.runtime import access, commands, listings
 from engine.runtime.principal import Principal
@@ -442,6 +442,24 @@ class Simulation:
             if datetime(last_year + 1, 3, 1, tzinfo=zone) <= end:
                 due.add(definition.results_cycle(key))
         missing = sorted(due - self.published)
+        keys = {definitions[d].results_cycle(key): key for key, d in opened if key}
         for cycle in missing:
-            self.say(f"{cycle}: NOT published")
+            self.say(f"{cycle}: NOT published ({self._where_it_stands(keys[cycle])})")
         return bool(due) and not missing
+
+    def _where_it_stands(self, business_key: str) -> str:
+        """Why a cycle did not publish, for the operator: its instance's status or incident, and
+        the tasks still open (and how many are held back by `leave`)."""
+        with self.rt.db.connect() as conn:
+            instance = conn.execute(
+                select(Instance.id, Instance.status, Instance.error).where(
+                    Instance.business_key == business_key
+                )
+            ).one()
+            open_tasks = conn.execute(
+                select(Task.element_id).where(Task.instance_id == instance.id, Task.state == "ready")
+            ).scalars()
+            elements = sorted(set(open_tasks))
+        if instance.error:
+            return f"{instance.status}: {instance.error.get('element')}: {instance.error.get('message')}"
+        return f"{instance.status}; open: {', '.join(elements) or 'none'}"
