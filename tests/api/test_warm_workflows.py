@@ -25,6 +25,14 @@ def restores(rt, monkeypatch):
     return counted
 
 
+def _started(admin: Actor) -> str:
+    deployed = admin.deploy("three_turns.bpmn")
+    assert deployed.status_code == 201, deployed.json
+    started = admin.start("three_turns")
+    assert started.status_code == 201, started.json
+    return started.json["id"]
+
+
 def _turn(actor: Actor, instance: str, element: str, note: str) -> None:
     [task] = [t for t in actor.tasks(instance=instance) if t["element_id"] == element]
     answer = actor.complete(task["id"], {"note": note})
@@ -36,11 +44,7 @@ def _variables(actor: Actor, instance: str) -> dict:
 
 
 def test_the_next_step_takes_the_workflow_its_last_step_saved(admin, restores):
-    deployed = admin.deploy("three_turns.bpmn")
-    assert deployed.status_code == 201, deployed.json
-    started = admin.start("three_turns")
-    assert started.status_code == 201, started.json
-    instance = started.json["id"]
+    instance = _started(admin)
     _turn(admin, instance, "first", "a")
     assert len(restores) == 1  # the start is not kept: its transaction is the caller's
     _turn(admin, instance, "second", "b")
@@ -48,19 +52,15 @@ def test_the_next_step_takes_the_workflow_its_last_step_saved(admin, restores):
 
 
 def test_a_step_of_another_process_is_seen_by_the_next(admin, restores, settings, clock):
-    deployed = admin.deploy("three_turns.bpmn")
-    assert deployed.status_code == 201, deployed.json
-    started = admin.start("three_turns")
-    assert started.status_code == 201, started.json
-    instance = started.json["id"]
+    instance = _started(admin)
     _turn(admin, instance, "first", "a")  # this process keeps the workflow as it saved it
 
     other = Runtime.create(settings, clock=clock)  # another worker on the same database
     try:
         with other.db.write() as session:
             token = create_user(session, "other.worker", now=clock.now(), admin=True)
-        Actor(create_app(runtime=other).test_client(), "other.worker", token)
-        _turn(Actor(create_app(runtime=other).test_client(), "other.worker", token), instance, "second", "b")
+        worker = Actor(create_app(runtime=other).test_client(), "other.worker", token)
+        _turn(worker, instance, "second", "b")
     finally:
         other.db.dispose()
 
@@ -71,11 +71,7 @@ def test_a_step_of_another_process_is_seen_by_the_next(admin, restores, settings
 
 
 def test_a_rolled_back_step_leaves_nothing_kept(admin, restores, rt):
-    deployed = admin.deploy("three_turns.bpmn")
-    assert deployed.status_code == 201, deployed.json
-    started = admin.start("three_turns")
-    assert started.status_code == 201, started.json
-    instance = started.json["id"]
+    instance = _started(admin)
     _turn(admin, instance, "first", "a")
 
     def crash():
@@ -95,11 +91,7 @@ def test_a_rolled_back_step_leaves_nothing_kept(admin, restores, rt):
 def test_data_json_would_change_is_restored_as_a_restart_would_see_it(admin, restores):
     """A tuple and a number key, made by a script: the next step sees a list and a string key,
     as it would after a restart, not the objects the script made."""
-    deployed = admin.deploy("three_turns.bpmn")
-    assert deployed.status_code == 201, deployed.json
-    started = admin.start("three_turns")
-    assert started.status_code == 201, started.json
-    instance = started.json["id"]
+    instance = _started(admin)
     _turn(admin, instance, "first", "a")
     _turn(admin, instance, "second", "b")
     before = len(restores)
