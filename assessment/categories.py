@@ -22,6 +22,21 @@ from engine.config import Settings
 DATA_FILE = Path("data") / "yunnan-county-categories.json"
 
 Category = Literal["national_key", "provincial_key", "other_poor", "other"]
+# What a reader sees for a category: the page shows both sides, a table cell or an export the
+# Chinese one (`label_zh`).
+LABELS: dict[str, str] = {
+    "national_key": "国家乡村振兴重点帮扶县 / National key county for rural-revitalization assistance",
+    "provincial_key": "省级乡村振兴重点帮扶县 / Provincial key county for rural-revitalization assistance",
+    "other_poor": "其他脱贫县 / Other formerly poor county",
+    "other": "其他有巩固拓展脱贫成果任务县 / Other county with tasks of consolidating and expanding poverty-alleviation results",
+}
+
+
+def label_zh(category: str | None) -> str:
+    """The Chinese name of a category key; an unknown key as it is, none as empty."""
+    if not category:
+        return ""
+    return LABELS.get(category, category).split(" / ")[0]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from engine.api.context import runtime
 from engine.web.pages import _signed_in
 
 from . import read_model, rectification, results
+from .categories import LABELS
 from .cycle_definitions import STAGES
 from .divisions import Divisions
 
@@ -27,12 +28,6 @@ STATUS = {
     "terminated": "已终止 / Terminated",
 }
 FLAGS = dict(zip(results.FLAG_COLUMNS, results.FLAG_HEADINGS, strict=True))
-CATEGORIES = {
-    "national_key": "国家乡村振兴重点帮扶县 / National key county for rural-revitalization assistance",
-    "provincial_key": "省级乡村振兴重点帮扶县 / Provincial key county for rural-revitalization assistance",
-    "other_poor": "其他脱贫县 / Other formerly poor county",
-    "other": "其他有巩固拓展脱贫成果任务县 / Other county with tasks of consolidating and expanding poverty-alleviation results",
-}
 
 
 def _divisions() -> Divisions:
@@ -123,7 +118,7 @@ def cycle(key):
         exports=exports,
         flags=FLAGS,
         amendments_text=results.amendments_text,
-        categories=CATEGORIES,
+        categories=LABELS,
         cycles=cycles,
         now=now,
         zone=rt.clock.zone,

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .categories import label_zh
+
 GRADES = ("好", "较好", "一般")
 SOURCES = {
     "spot_check": "抽考核实 / Spot check",
@@ -153,7 +155,7 @@ def results_table(units: list[dict]) -> list[dict]:
             "level": "州(市)" if u.get("level") == "prefecture" else "县(市、区)",
             "code": u["code"],
             "name": u["name"],
-            "category": u.get("category") or "",
+            "category": label_zh(u.get("category")),
             "score": u.get("score"),
             "aspects": " · ".join(
                 f"{ASPECT_NAMES[k]} {v}" for k, v in (u.get("aspects") or {}).items() if k in ASPECT_NAMES

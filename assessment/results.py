@@ -14,6 +14,7 @@ from engine.errors import NotFound
 from engine.persistence.models import AuditEvent
 from engine.runtime.unit_of_work import Step
 
+from .categories import label_zh
 from .models import CycleResult, UnitResult
 
 cycles, units, audit = CycleResult.__table__, UnitResult.__table__, AuditEvent.__table__
@@ -186,7 +187,7 @@ def table(results: dict[str, Any]) -> list[list[Any]]:
                 row["code"],
                 row["name"],
                 row["prefecture_code"] or "",
-                row["category"] or "",
+                label_zh(row["category"]),
                 row["computed_grade"] or row["grade"],
                 row["grade"],
                 amendments_text(row["amendments"]),

@@ -11,6 +11,7 @@ import io
 
 import pytest
 
+from assessment import proposal, results
 from assessment.simulation import Simulation
 
 from .conftest import at
@@ -127,3 +128,33 @@ def test_the_leading_group_amends_a_county_and_the_leadership_returns_it_once(sh
         line[head.index("计算等次 / Computed grade")] == "较好" and line[head.index("等次 / Grade")] == "好"
     )
     assert "wang.leader" in line[head.index("等次修改 / Amendments")]
+
+
+def test_the_proposal_and_the_export_name_a_countys_category_in_words():
+    """The gates and the export read 国家乡村振兴重点帮扶县, not the plan's key for it."""
+    county = {
+        "level": "county",
+        "code": "530122",
+        "name": "晋宁区",
+        "category": "national_key",
+        "grade": "好",
+    }
+    [row] = proposal.results_table([county])
+    assert row["category"] == "国家乡村振兴重点帮扶县"
+    published = {"prefectures": [], "counties": [{**_published_row(), "category": "other_poor"}]}
+    assert results.table(published)[1][results.COLUMNS.index("category")] == "其他脱贫县"
+
+
+def _published_row() -> dict:
+    return {
+        "level": "county",
+        "code": "530122",
+        "name": "晋宁区",
+        "prefecture_code": "530100",
+        "computed_grade": "较好",
+        "grade": "较好",
+        "amendments": [],
+        "score": 82.5,
+        "flags": {},
+        "findings": [],
+    }

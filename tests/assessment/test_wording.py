@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from lxml import etree
 
 from assessment import results
+from assessment.categories import LABELS as CATEGORIES
 from assessment.cycle_definitions import STAGES
-from assessment.dashboard import CATEGORIES
 from engine.config import PROJECT_ROOT
 
 PROCESSES = PROJECT_ROOT / "processes"
