@@ -25,11 +25,12 @@ SOURCES = {
     "third_party": "第三方评估 / Third party",
     "department": "行业部门平时评价 / Routine evaluation",
 }
+# The consequences of a result (result-flags.dmn) as the gates' table and the export name them.
 CONSEQUENCES = {
-    "commendation": "表扬，资金项目倾斜 / Commendation, priority in funds and projects",
-    "interview_reminder": "约谈提醒 / Interview reminder",
+    "commendation": "表扬、资金项目倾斜 / Commendation, priority in funds and projects",
+    "interview_reminder": "约谈提醒 / Interview",
     "listed_supervision": "挂牌督办 / Listed supervision",
-    "revitalization_not_good": "乡村振兴战略实绩考核不得确定为“好” / Not 好 in the rural-revitalization assessment",
+    "revitalization_not_good": "乡村振兴战略实绩考核不得确定为“好” / Not 好 in the rural-revitalization performance assessment",
     "accountability": "追究责任 / Accountability",
 }
 ASPECT_NAMES = {"responsibility": "责任", "policy": "政策", "work": "工作", "results": "成效"}

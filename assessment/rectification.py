@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, and_, insert, or_, select, update
 
 from .models import RectificationItem
-from .proposal import SOURCES
+from .proposal import CONSEQUENCES, SOURCES
 
 if TYPE_CHECKING:
     from SpiffWorkflow.task import Task
@@ -30,11 +30,8 @@ if TYPE_CHECKING:
     from engine.runtime.unit_of_work import Step
 
 items = RectificationItem.__table__
-FOLLOW_UPS = {
-    "interview_reminder": "约谈提醒 / Interview reminder",
-    "listed_supervision": "挂牌督办 / Listed supervision",
-    "accountability": "追究责任 / Accountability",
-}
+# The consequences that each need the office to act on them (Art. 8, 11), named as everywhere.
+FOLLOW_UPS = {k: CONSEQUENCES[k] for k in ("interview_reminder", "listed_supervision", "accountability")}
 # Groups that supervise every unit's rectification (Art. 5, 7(6)); a unit's own group sees its own.
 SUPERVISORS = frozenset({"provincial_office", "assessment_team", "leading_group", "provincial_leadership"})
 GRADE_PROBLEM = "考核评估等次为“一般” / graded 一般"

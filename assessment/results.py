@@ -16,9 +16,9 @@ from engine.runtime.unit_of_work import Step
 
 from .categories import label_zh
 from .models import CycleResult, UnitResult
+from .proposal import CONSEQUENCES, GRADES
 
 cycles, units, audit = CycleResult.__table__, UnitResult.__table__, AuditEvent.__table__
-GRADES = ("好", "较好", "一般")
 
 
 def publish(step: Step, cycle: str, kind: str, data: dict[str, Any]) -> None:
@@ -144,11 +144,7 @@ COLUMNS = (
     "grade",
     "amendments",
     "score",
-    "commendation",
-    "interview_reminder",
-    "listed_supervision",
-    "revitalization_not_good",
-    "accountability",
+    *CONSEQUENCES,
     "serious_return_to_poverty",
     "highlight",
     "findings",
@@ -163,11 +159,7 @@ HEADINGS = (
     "等次 / Grade",
     "等次修改 / Amendments",
     "得分 / Score",
-    "表扬、资金项目倾斜 / Commendation, priority in funds and projects",
-    "约谈提醒 / Interview",
-    "挂牌督办 / Listed supervision",
-    "乡村振兴战略实绩考核不得确定为“好” / Not 好 in the rural-revitalization performance assessment",
-    "追究责任 / Accountability",
+    *CONSEQUENCES.values(),
     "返贫致贫问题突出和规模性风险较大 / Prominent return-to-poverty problems, high large-scale risk",
     "创新亮点 / Highlight",
     "发现的问题 / Findings",

@@ -80,7 +80,8 @@ class Simulation:
         self.order: dict[str, tuple] = {}
         self.ready: Sequence = ()  # the ready tasks as last listed
         self.divisions: Divisions = rt.extensions.reference("divisions")
-        self.returned: set[tuple[str, str]] = set()
+        self.returned: set[tuple[str, str]] = set()  # (instance, gate) that returned its draft once
+        self.amended: set[str] = set()  # instances whose proposal the leading group amended
         self.published: set[str] = set()
         self.people = self._people()
         self.secret = self._endpoint()
@@ -280,9 +281,12 @@ class Simulation:
             return {"amendments": []}
         if task.form_key != "gate-decision":
             return {}
-        key = (task.instance_id, "amended")
-        if task.element_id.endswith("review") and decision == "approve" and key not in self.returned:
-            self.returned.add(key)
+        if (
+            task.element_id.endswith("review")
+            and decision == "approve"
+            and task.instance_id not in self.amended
+        ):
+            self.amended.add(task.instance_id)
             for unit in task.data.get("units") or []:
                 if (
                     unit.get("level") == "county"
@@ -452,8 +456,8 @@ class Simulation:
         return bool(due) and not missing
 
     def _where_it_stands(self, business_key: str) -> str:
-        """Why a cycle did not publish, for the operator: its instance's status or incident, and
-        the tasks still open (and how many are held back by `leave`)."""
+        """Why a cycle did not publish, for the operator: its instance's incident, or its status
+        and the tasks still open."""
         with self.rt.db.connect() as conn:
             instance = conn.execute(
                 select(Instance.id, Instance.status, Instance.error).where(

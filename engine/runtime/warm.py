@@ -43,16 +43,14 @@ class WarmWorkflows:
     def take(
         self, instance_id: str, definition_id: str, state: str, serializer_version: str
     ) -> BpmnWorkflow | None:
-        with self._lock:
-            kept = self._kept.pop(instance_id, None)
-            if kept is not None:
-                self._chars -= len(kept.state)
-        if kept is None or (kept.definition_id, kept.serializer_version) != (
+        kept = self._pop(instance_id)
+        if kept is None or (kept.definition_id, kept.serializer_version, kept.state) != (
             definition_id,
             serializer_version,
+            state,
         ):
             return None
-        return kept.workflow if kept.state == state else None
+        return kept.workflow
 
     def keep(
         self,
@@ -62,24 +60,22 @@ class WarmWorkflows:
         serializer_version: str,
         workflow: BpmnWorkflow,
     ) -> None:
+        self._pop(instance_id)
         if self._budget <= 0 or not restores_alike(workflow):
-            self.forget(instance_id)
             return
         with self._lock:
-            old = self._kept.pop(instance_id, None)
-            if old is not None:
-                self._chars -= len(old.state)
             self._kept[instance_id] = _Kept(definition_id, serializer_version, state, workflow)
             self._chars += len(state)
             while self._chars > self._budget and len(self._kept) > 1:
                 _, evicted = self._kept.popitem(last=False)
                 self._chars -= len(evicted.state)
 
-    def forget(self, instance_id: str) -> None:
+    def _pop(self, instance_id: str) -> _Kept | None:
         with self._lock:
             kept = self._kept.pop(instance_id, None)
             if kept is not None:
                 self._chars -= len(kept.state)
+            return kept
 
 
 def restores_alike(workflow: BpmnWorkflow) -> bool:
@@ -92,7 +88,7 @@ def restores_alike(workflow: BpmnWorkflow) -> bool:
         stack.extend(task.data for task in each.tasks.values())
     while stack:
         value = stack.pop()
-        if isinstance(value, dict):  # task data may be a dict of SpiffWorkflow's own kind
+        if isinstance(value, dict):
             if id(value) in seen:
                 continue
             seen.add(id(value))
