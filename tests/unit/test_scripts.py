@@ -236,6 +236,16 @@ def test_runaway_script_stops_at_the_deadline(script: str) -> None:
     assert "amount" not in script_task(workflow).data
 
 
+def test_waiting_for_the_machine_is_not_the_scripts_work() -> None:
+    """The limit bounds what a script does, not how busy the machine is: a script held up for
+    longer than its limit without working (here by a trusted helper that waits, as a thread
+    waits for a core under load) still finishes, while the loops above stop at it."""
+    script = "wait()\namount = 1"
+    workflow = routing_workflow(script, time_limit=0.2, helpers={"wait": lambda: time.sleep(0.4)})
+    workflow.do_engine_steps()
+    assert script_task(workflow).data["amount"] == 1
+
+
 @pytest.mark.parametrize(
     "script",
     [
